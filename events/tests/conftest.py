@@ -1,0 +1,28 @@
+"""Shared fixtures: the seed stories and named personas.
+
+Personas read as sentences in tests: Alice is a superuser, Carol a curator,
+Rita a reader with no admin access, and anonymous users are just the client.
+"""
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SEEDS_DIR = REPO_ROOT / "fixtures" / "seeds"
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return SEEDS_DIR
+
+
+@pytest.fixture
+def alice(django_user_model):
+    """A superuser: manages users and everything else."""
+    return django_user_model.objects.create_superuser("alice", "alice@example.org", "alice-pass-123")
+
+
+@pytest.fixture
+def rita(django_user_model):
+    """A reader: an account with no staff access."""
+    return django_user_model.objects.create_user("rita", "rita@example.org", "rita-pass-123")

@@ -1,0 +1,54 @@
+"""Settings come from the environment, fail loudly, and run on PostgreSQL only."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_settings(**env) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter with the given environment."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CONFLICTDB_ENV"}}
+    clean.update(env)
+    code = "import conflictdb.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['NAME'])"
+    return subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=clean, capture_output=True, text=True)
+
+
+def test_database_is_postgresql_with_health_checks():
+    db = settings.DATABASES["default"]
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["CONN_HEALTH_CHECKS"] is True
+    assert db["CONN_MAX_AGE"] > 0
+
+
+def test_database_url_is_read_from_the_environment():
+    result = load_settings(DATABASE_URL="postgres://u@db.example:5432/events_prod")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "events_prod"
+
+
+def test_sqlite_is_refused():
+    result = load_settings(DATABASE_URL="sqlite:///tmp/x.db")
+    assert result.returncode != 0
+    assert "PostgreSQL only" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = load_settings(CONFLICTDB_ENV="production", SECRET_KEY="", ALLOWED_HOSTS="events.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_defaults_to_debug_off():
+    result = load_settings(CONFLICTDB_ENV="production", SECRET_KEY="x" * 60, ALLOWED_HOSTS="events.example.org")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("False ['events.example.org']")
+
+
+def test_a_malformed_boolean_is_an_error_not_a_guess():
+    result = load_settings(DEBUG="perhaps")
+    assert result.returncode != 0
+    assert "DEBUG='perhaps' is not a boolean" in result.stderr
