@@ -104,3 +104,43 @@ def is_valid_pair(event_type: str, sub_event_type: str) -> bool:
 def higher_type(a: str, b: str) -> str:
     """Of two event types, the one ACLED codes when both apply."""
     return a if TYPE_PRIORITY.index(a) <= TYPE_PRIORITY.index(b) else b
+
+
+# ORDER is the name the detection code uses for the priority above.
+ORDER: tuple[str, ...] = TYPE_PRIORITY
+
+# Within one event, a sub-event type that names the weapon or the outcome is
+# more informative than a generic one ("killed in air strikes" is an air
+# strike, not an attack; "recaptured" beats "clashed"). Lower index = wins.
+SUB_EVENT_SPECIFICITY: tuple[str, ...] = (
+    "Chemical weapon",
+    "Suicide bomb",
+    "Air/drone strike",
+    "Shelling/artillery/missile attack",
+    "Remote explosive/landmine/IED",
+    "Grenade",
+    "Government regains territory",
+    "Non-state actor overtakes territory",
+    "Excessive force against protesters",
+    "Sexual violence",
+    "Abduction/forced disappearance",
+    "Armed clash",
+    "Mob violence",
+    "Violent demonstration",
+    "Protest with intervention",
+    "Peaceful protest",
+    "Attack",
+    "Agreement",
+    "Arrests",
+    "Looting/property destruction",
+    "Disrupted weapons use",
+    "Headquarters or base established",
+    "Non-violent transfer of territory",
+    "Change to group/activity",
+    "Other",
+)
+
+
+def more_specific(a: str, b: str) -> str:
+    """Of two sub-event types reported for one event, the one to code."""
+    return a if SUB_EVENT_SPECIFICITY.index(a) <= SUB_EVENT_SPECIFICITY.index(b) else b
