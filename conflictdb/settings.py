@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "simple_history",
+    "csp",
     "events",
 ]
 
@@ -93,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "conflictdb.security_headers.PermissionsPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -127,14 +130,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured(f"conflictdb runs on PostgreSQL only; DATABASE_URL names {DATABASES['default']['ENGINE']}")
-DATABASES["default"].setdefault("OPTIONS", {})
-DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+# A read replica (streaming replication) for the reader pages and the API,
+# only when REPLICA_DATABASE_URL is set; conflictdb/db_router.py decides which
+# queries may go there. In tests it mirrors default instead of getting its own
+# test database.
+REPLICA_DATABASE_URL = env_str("REPLICA_DATABASE_URL", "")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+    DATABASE_ROUTERS = ["conflictdb.db_router.ReplicaRouter"]
+    MIDDLEWARE.append("conflictdb.db_router.ReplicaRoutingMiddleware")  # after authentication: needs request.user
 # A runaway query must not hold a worker for ever; 0 disables the limit.
 _statement_timeout_ms = env_int("DB_STATEMENT_TIMEOUT_MS", 30_000)
-if _statement_timeout_ms:
-    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={_statement_timeout_ms}"
+for _alias, _db in DATABASES.items():
+    if _db["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(f"conflictdb runs on PostgreSQL only; the {_alias} database URL names {_db['ENGINE']}")
+    _db.setdefault("OPTIONS", {})
+    _db["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+    if _statement_timeout_ms:
+        _db["OPTIONS"]["options"] = f"-c statement_timeout={_statement_timeout_ms}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -195,6 +213,49 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): pages load scripts, styles and fonts
+# from this origin only and run no inline script; images may also be data:
+# URIs and the map tiles of MAP_TILE_URL. Nothing may frame the site.
+def _tile_source(url: str) -> list[str]:
+    """The CSP source for a Leaflet tile URL template ({s}.tile.example.org -> *.tile.example.org)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "subdomain"))
+    if not parts.scheme or not parts.netloc:
+        return []
+    host = parts.netloc.replace("subdomain", "*")
+    return [f"{parts.scheme}://{host}"]
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_tile_source(MAP_TILE_URL)],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Permissions-Policy (conflictdb/security_headers.py): no page needs a camera,
+# a microphone, the user's position or payments; deny them to everyone.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self"],
+}
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
