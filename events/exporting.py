@@ -98,7 +98,7 @@ def event_rows(queryset: QuerySet) -> Iterator[dict]:
     )
     qs = (
         queryset.select_related("actor1", "actor2")
-        .defer("extracted")  # the proposal JSON is the curators' business, and large
+        .defer("extracted", "search_vector")  # the proposal JSON is the curators' business; the search vector is large
         .prefetch_related("assoc_actors1", "assoc_actors2", Prefetch("sources", queryset=sources))
     )
     for event in qs.iterator(chunk_size=CHUNK_SIZE):

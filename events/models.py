@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -29,6 +30,10 @@ from .choices import (
     ReviewStatus,
     TimePrecision,
 )
+
+
+# Text search configuration of the full-text indexes (stories are in English).
+SEARCH_CONFIG = "english"
 
 
 def _range_constraints(prefix: str) -> list[models.CheckConstraint]:
@@ -140,8 +145,14 @@ class Story(models.Model):
     ingest_run = models.ForeignKey(IngestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="stories")
     extracted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Full-text search of the reader's `q` filter; computed by PostgreSQL, never by us.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("headline", "caption", "body", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         verbose_name_plural = "stories"
@@ -155,6 +166,7 @@ class Story(models.Model):
             models.CheckConstraint(condition=~Q(body=""), name="story_body_not_empty"),
             models.CheckConstraint(condition=Q(fingerprint__regex=r"^[0-9a-f]{64}$"), name="story_fingerprint_is_sha256"),
         ]
+        indexes = [GinIndex(fields=["search_vector"], name="story_search_gin")]
 
     def __str__(self) -> str:
         return self.headline
@@ -276,8 +288,13 @@ class Event(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    search_vector = models.GeneratedField(
+        expression=SearchVector("notes", "location", "admin1", "country", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
 
     class Meta:
         ordering = ["-event_date", "-id"]
@@ -311,6 +328,7 @@ class Event(models.Model):
             models.Index(fields=["fatalities_best"], name="event_fatalities_idx"),
             models.Index(fields=["admin1"], name="event_admin1_idx"),
             models.Index(fields=["updated_at"], name="event_updated_at_idx"),
+            GinIndex(fields=["search_vector"], name="event_search_gin"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,31 @@
+"""`/events/export.csv|json|geojson`: exactly the events of the list's query string, streamed.
+
+Thin: the filterset (events/filtersets.py) chooses the events, the writers
+(events/exporting.py) turn them into text chunk by chunk, so a million rows
+leave in flat memory. A malformed query string is a 400 naming each problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import JsonResponse, StreamingHttpResponse
+from django.views.decorators.http import require_safe
+
+from . import exporting
+from .filtersets import EventFilterSet
+from .models import Event
+
+
+@require_safe
+def export_events(request, fmt: str):
+    filterset = EventFilterSet(request.GET, queryset=Event.objects.all(), request=request)
+    if not filterset.is_valid():
+        return JsonResponse({"error": filterset.error_message(), "errors": filterset.errors}, status=400)
+    queryset = filterset.qs
+    if not filterset.form.cleaned_data.get("sort"):
+        queryset = queryset.order_by("event_date", "id")  # the documented export order
+    response = StreamingHttpResponse(exporting.stream(queryset, fmt), content_type=exporting.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="conflictdb-events-{dt.date.today():%Y%m%d}.{fmt}"'
+    response["X-Export-Schema-Version"] = exporting.SCHEMA_VERSION
+    return response
