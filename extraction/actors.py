@@ -34,7 +34,7 @@ MILITARY_WORDS = (
     "government troops", "air force", "warplanes", "jets", "navy", "special forces", "marines",
 )
 POLICE_WORDS = ("police", "police forces", "security forces", "riot police", "police officers",
-                "policemen", "gendarmerie")
+                "policemen", "gendarmerie", "counter-terrorism police", "counterterrorism police")
 # Extra adjectival names of countries, beyond demonyms ("U.S. troops").
 EXTRA_DEMONYMS = {"US": ["U.S.", "US"], "GB": ["UK", "U.K."]}
 # Countries whose name takes "the": "Military Forces of the United States".
@@ -44,7 +44,8 @@ NAMES_WITH_THE = frozenset({"US", "GB", "NL", "PH", "CD", "CF", "AE", "CG", "GM"
 # "government forces" in a story about Iraq are Iraq's.
 HINTED_MILITARY = ("government forces", "pro-government forces", "government troops",
                    "army", "the military", "troops", "soldiers", "regime forces")
-HINTED_POLICE = ("police", "security forces", "police forces", "policemen")
+HINTED_POLICE = ("police", "security forces", "police forces", "policemen", "counter-terrorism police",
+                 "counterterrorism police")
 
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w+|[^\w\s]")
 _SKIPPED = frozenset({"-", "‐", "–"})  # "al-Qaeda" == "al Qaeda"

@@ -162,12 +162,14 @@ _AGGREGATE_STRONG = re.compile(
     rf"\bsince\s+(?:the\s+(?:start|beginning|outbreak|onset)|(?:19|20)\d\d|{_MONTHS}|the\s+(?:war|conflict|uprising|revolt|insurgency|fighting)"
     rf"|last\s+\w+|then|it\s+began|fighting\s+began)"
     rf"|\bbetween\s+(?:{_MONTHS})\s*\d{{0,2}},?\s*(?:\d{{4}}\s+)?and\b"
-    r"|\bso\s+far\b|\bto\s+date\b|\b(?:overall|total|cumulative)\s+(?:death\s+)?toll\b",
+    r"|\bso\s+far\b|\bto\s+date\b|\b(?:overall|total|cumulative)\s+(?:death\s+)?toll\b"
+    r"|\b(?:in|during|over)\s+the\s+(?:first|second|last|past)\s+(?:\w+\s+){0,2}(?:months?|weeks?|half|quarter)\s+of\b"
+    r"|\b(?:in|during)\s+the\s+(?:same\s+)?period\b|\bmid-year\s+report\b",
     re.IGNORECASE,
 )
 _AGGREGATE_PERIOD = re.compile(
     r"\b(?:in|during|throughout)\s+the\s+(?:[\w-]+\s+){0,2}(?:war|conflict|insurgency|uprising|crisis)\b"
-    r"|\bthis\s+year\b|\bin\s+recent\s+(?:weeks|months|years)\b|\bover\s+the\s+(?:past|last)\s+\w+"
+    r"|\bthis\s+year\b|\bin\s+recent\s+(?:weeks|months|years)\b|\bover\s+the\s+(?:past|last)\s+\w+|\bsince\b"
     r"|\bin\s+(?:the\s+)?(?:past|last)\s+(?:few\s+)?(?:weeks|months|years)\b",
     re.IGNORECASE,
 )
@@ -182,7 +184,7 @@ _CLAUSE_BREAK = re.compile(r";|\s[–—]\s|\s-\s|,\s+(?:and|but|while|whereas)\
 _SPEECH = r"said|says|claimed|claims|announced|stated|reported"
 # "the army said it killed", "the group said it had killed", "Amaq ... said the group had killed"
 _SELF_CLAIM = re.compile(
-    rf"\b(?P<verb>{_SPEECH})\s+(?:that\s+)?(?:it|they|we|its\s+\w+|their\s+\w+|the\s+group|the\s+militants)"
+    rf"\b(?P<verb>{_SPEECH})(?:\s+in\s+a\s+statement)?(?:\s+on\s+\w+day)?\s+(?:that\s+)?(?:it|they|we|its\s+\w+|their\s+\w+|the\s+group|the\s+militants)"
     r"\s+(?:had\s+|has\s+|have\s+)?(?:\w+ly\s+)?$",
     re.IGNORECASE,
 )

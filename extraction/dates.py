@@ -50,7 +50,9 @@ WEEKDAY_NUMBERS = {
 # does not pass for a month.
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.|Sept)"
+    r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.|Sept"
+    # AFP writes "Feb 21": an abbreviation without its stop counts only before a day number.
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?=\s+\d))"
 )
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]\d\d|20\d\d)"
@@ -140,20 +142,29 @@ def find_date_phrases(text: str, *, offset: int = 0) -> list[tuple[int, int, str
     return [(offset + m.start(), offset + m.end(), m.group(0)) for m in _matches(text)]
 
 
-def resolve_date(sentence: str, published: dt.date | None, *, offset: int = 0) -> DateResolution | None:
+def resolve_date(sentence: str, published: dt.date | None, *, offset: int = 0,
+                 year_hint: dt.date | None = None) -> DateResolution | None:
     """The event date of `sentence`, or None when it has no date phrase.
 
     Of several phrases the most precise one wins (the first on a tie), and a
     phrase that only dates a statement ("said on Tuesday") is used only when
     nothing else dates the sentence. "since ..." phrases start a period and
-    are used last for the same reason.
+    are used last for the same reason. The phrase is chosen the same way
+    whether or not `published` is known, so a story without a publication
+    date keeps "on Tuesday" (unresolved) rather than falling back on a
+    background "in 2014".
+
+    `published` anchors relative phrases. `year_hint` is a publication date
+    known only as a lower bound (inferred from a date in the text): it lends
+    a year to "Feb. 19" or "in March" (marked uncertain) but anchors no
+    weekday, since the story may have run days or months later.
     """
     matches = _matches(sentence)
     if not matches:
         return None
     best: tuple[tuple[int, ...], DateResolution] | None = None
     for order, match in enumerate(matches):
-        resolution = _resolve_match(match, published, _is_future(sentence, match.start()))
+        resolution = _resolve_match(match, published, _is_future(sentence, match.start()), year_hint)
         if resolution is None:
             continue
         statement = _dates_statement(sentence, match)
@@ -162,11 +173,39 @@ def resolve_date(sentence: str, published: dt.date | None, *, offset: int = 0) -
         if statement:
             resolution.note += "; dates the statement, not necessarily the event"
         since = match.group(0).lower().startswith("since")
-        undated = resolution.event_date is None
-        rank = (int(undated), int(statement) + int(since), resolution.time_precision, order)
+        unresolved = resolution.event_date is None
+        precision = _width_precision(resolution.phrase_days) if unresolved else resolution.time_precision
+        rank = (int(statement) + int(since), precision, int(unresolved), order)
         if best is None or rank < best[0]:
             best = (rank, resolution)
     return best[1] if best else None
+
+
+def same_unresolved_day(a: DateResolution, b: DateResolution) -> bool:
+    """Whether two unresolved day phrases can name the same day ("Tuesday" and "Tuesday night" can,
+    "Monday" and "Tuesday" cannot). Phrases wider than a day, or unreadable, may always overlap."""
+    key_a, key_b = _day_key(a.phrase), _day_key(b.phrase)
+    return key_a is None or key_b is None or key_a == key_b
+
+
+def _day_key(phrase: str) -> str | None:
+    """What day an unanchored phrase names, as a comparable key; None when it names no single day."""
+    match = next(iter(_PHRASE_RE.finditer(phrase or "")), None)
+    if match is None:
+        return None
+    kind = match.lastgroup
+    if kind == "weekday":
+        return "weekday:" + match.group("wd").lower()
+    if kind == "relative_day":
+        word = " ".join(match.group("rel").lower().split())
+        back = {"yesterday": 1, "last night": 1, "overnight": 1, "the day before yesterday": 2}.get(word, 0)
+        return f"back:{back}"
+    if kind == "ago" and match.group("agou").lower() == "day":
+        return f"back:{parse_number(match.group('agon'))}"
+    if kind in ("month_day", "day_month"):
+        prefix = "md" if kind == "month_day" else "dm"
+        return f"date:{_month_of(match.group(prefix + 'm'))}-{_day_of(match.group(prefix + 'd'))}"
+    return None
 
 
 def infer_publication_date(text: str) -> tuple[dt.date | None, str]:
@@ -250,7 +289,8 @@ def _is_future(sentence: str, position: int) -> bool:
 # --- resolving ------------------------------------------------------------------------
 
 
-def _resolve_match(match: re.Match, published: dt.date | None, future: bool) -> DateResolution | None:
+def _resolve_match(match: re.Match, published: dt.date | None, future: bool,
+                   year_hint: dt.date | None = None) -> DateResolution | None:
     kind = match.lastgroup
     phrase = match.group(0)
     resolver = _RESOLVERS[kind]
@@ -258,21 +298,59 @@ def _resolve_match(match: re.Match, published: dt.date | None, future: bool) -> 
         span = resolver(match, published, future)
     except ValueError:
         span = None
+    certain = True
+    if isinstance(span, str) and published is None and year_hint is not None:
+        if kind in _YEARLESS_KINDS:
+            # The text fixes month and day; the lower bound of publication lends the year.
+            try:
+                span = resolver(match, year_hint + dt.timedelta(days=YEAR_HINT_REACH_DAYS), False)
+            except ValueError:
+                span = None
+            if isinstance(span, _Span):
+                certain = False
+                span = _Span(span.start, span.end, span.precision,
+                             f"'{phrase}' has no year: taken as {span.start.year}, the latest such date up to "
+                             f"{YEAR_HINT_REACH_DAYS} days after {year_hint.isoformat()}, a lower bound of publication "
+                             f"inferred from the text")
+        else:
+            span = f"{span}; the text only shows the story ran on or after {year_hint.isoformat()}"
     if isinstance(span, str) or span is None:
         note = span or f"'{phrase}' is not a valid date"
-        if kind in ("month_day", "day_month", "range", "month_year", "year"):
-            precision = DAY if kind in ("month_day", "day_month") else MONTH
-        else:
-            precision = _RELATIVE_PRECISION.get(kind, DAY)
-        return DateResolution(None, None, None, precision, phrase, certain=False, note=note)
+        return DateResolution(None, None, None, MONTH, phrase, certain=False, note=note,
+                              phrase_days=_phrase_days(match))
     middle = span.start + (span.end - span.start) // 2
-    return DateResolution(middle, span.start, span.end, span.precision, phrase, note=span.note)
+    return DateResolution(middle, span.start, span.end, span.precision, phrase, certain=certain, note=span.note)
 
 
-_RELATIVE_PRECISION = {
-    "weekday": DAY, "relative_day": DAY, "ago": DAY, "weekend": WEEK, "week": WEEK,
-    "rel_month": MONTH, "rel_year": MONTH, "month": MONTH, "since_year_start": MONTH,
+# Phrases that fix a month (and day) but borrow the year from the publication date.
+_YEARLESS_KINDS = frozenset({"month_day", "day_month", "range", "month"})
+# How far past an inferred lower bound of publication a yearless date may lie.
+YEAR_HINT_REACH_DAYS = 31
+
+_PHRASE_DAYS = {
+    "weekday": 1, "relative_day": 1, "month_day": 1, "day_month": 1, "weekend": 2, "week": 7,
+    "rel_month": 31, "month": 31, "month_year": 31, "rel_year": 366, "year": 366, "since_year_start": 366,
 }
+_AGO_DAYS = {"day": 1, "week": 7, "month": 31, "year": 366}
+
+
+def _phrase_days(match: re.Match) -> int:
+    """How many days an unresolved phrase covers: a day, a week, a month or a year."""
+    kind = match.lastgroup
+    if kind == "ago":
+        return _AGO_DAYS[match.group("agou").lower()]
+    if kind == "range":
+        try:  # month and day fix the width even without a year (a leap year holds 29 February)
+            start = dt.date(2000, _month_of(match.group("r1m")), _day_of(match.group("r1d")))
+            end = dt.date(2000, _month_of(match.group("r2m")), _day_of(match.group("r2d")))
+        except ValueError:
+            return 31
+        return (end - start).days % 366 + 1
+    return _PHRASE_DAYS.get(kind, 1)
+
+
+def _width_precision(days: int) -> int:
+    return DAY if days <= 1 else WEEK if days <= 7 else MONTH
 
 
 def _no_anchor(phrase: str) -> str:

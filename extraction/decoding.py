@@ -56,7 +56,7 @@ def sniff_encoding(stream: BinaryIO, *, chunk_size: int = CHUNK) -> str:
                         f"starts with a UTF-8 byte-order mark but is not valid UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {base + offset - pending + exc.start})"
                     ) from None
                 utf8_ok = False
-        if not utf8_ok and cp1252_error is None:
+        if cp1252_error is None:  # every chunk: UTF-8 may still fail at the very end (a cut character)
             try:
                 chunk.decode(CP1252)
             except UnicodeDecodeError as exc:

@@ -41,15 +41,17 @@ TRIGGER_LEXICON: tuple[tuple[str, str], ...] = (
      r"|raids?(?=[^;]{0,90}?\b(?:aircraft|warplanes?|jets|planes|helicopters|drones?)\b)", "Air/drone strike"),
     (r"shell(?:ing|ed|s)|artillery (?:fire|shells?|strikes?|attacks?)|mortars?(?: fire| rounds?| bombs?| shells?)?"
      r"|rocket (?:fire|attacks?)|rockets? (?:hit|struck|landed|fell)|missile (?:strikes?|attacks?)|missiles? (?:hit|struck)"
+     r"|fired (?:a |an |two |several |\d+ )?(?:[\w-]+ )?(?:missiles?|rockets?|mortars?|shells)"
      r"|bombard(?:ed|ment|ing)", "Shelling/artillery/missile attack"),
     (r"car bombs?|truck bombs?|roadside bombs?|improvised explosive devices?|IEDs?|landmines?|land mines?"
-     r"|bomb (?:attacks?|blasts?|went off|exploded)|bombings?|explosions?|blasts?|bombs? (?:hit|exploded|went off)", "Remote explosive/landmine/IED"),
+     r"|bomb (?:attacks?|blasts?|went off|exploded)|bombings?|explosions?|blasts?|bombs? (?:hit|exploded|went off)"
+     r"|bombs?|bombed", "Remote explosive/landmine/IED"),
     (r"grenades?", "Grenade"),
     (r"recaptur(?:e|ed|ing)|retook|retak(?:e|en|ing)|regain(?:ed|ing)? (?:control|the)|recover(?:ed|ing)? (?:the|control)"
      r"|liberat(?:ed|ing|ion of)|captur(?:e|ed|ing)|seiz(?:ed|ing|ure of)|overr(?:an|un)"
      r"|(?:took|taken|take|taking) (?:almost |full |complete |total |back )*(?:control|ground)"
      r"|(?:took|taken) (?:the |a )?(?:town|city|village|district|area|base|air base|hill|neighbou?rhood|territory)"
-     r"|(?:was|were|had been|has been) taken by|declared victory (?:over|in)|advanced(?= (?:[\w-]+ ){0,3}(?:to|into|on|in|towards?|through)\b)"
+     r"|(?:was|were|had been|has been) taken by|(?<=, )(?:taken|captured|seized|retaken|recaptured) by|declared victory (?:over|in)|advanced(?= (?:[\w-]+ ){0,3}(?:to|into|on|in|towards?|through)\b)"
      r"|drove (?:\w+ ){0,3}out of|driven out of|evict(?:ed|ing)|pushed (?:\w+ )?out of", TERRITORY),
     (r"clash(?:es|ed)?|fought|battl(?:es|ed)|gun ?battles?|firefights?|exchanged fire|counter- ?attacks?|counterattacks?"
      r"|ambush(?:ed|es)?|pushed back|encircled|(?:take|took|taking) on the|fighting (?:continued|erupted|broke out|raged)"
@@ -61,13 +63,15 @@ TRIGGER_LEXICON: tuple[tuple[str, str], ...] = (
     (r"protest(?:ed|ers|ors|s)?|demonstrat(?:ion|ions|ors|ed)|rall(?:y|ies|ied)|marched|sit-ins?", "Peaceful protest"),
     (r"riot(?:s|ed|ers|ing)?|mobs? (?:attacked|stormed|torched|burned)", "Violent demonstration"),
     (r"arrest(?:ed|s|ing)?|detain(?:ed|ing)?|rounded up|apprehended", "Arrests"),
-    (r"(?:declared|declares|agreed|signed|announced|reached|brokered|implemented) (?:a |an |the )?(?:[\w-]+ ){0,3}"
+    (r"(?:declared|declares|agreed|signed|announced|reached|brokered|implemented)"
+     r"(?: on \w+)?(?: (?:to|on|upon))? (?:a |an |the )?(?:[\w-]+ ){0,3}"
      r"(?:truce|ceasefire|cease-fire|[“\"]?regime of calm|peace (?:deal|agreement|accord)|agreement)"
      r"|(?:truce|ceasefire|cease-fire|peace deal) (?:was |has been )?(?:agreed|signed|declared|brokered|took effect)", "Agreement"),
     (r"loot(?:ed|ing)|torched|set fire to|burn(?:ed|t) down|demolish(?:ed|ing)|blown up|blew up(?! (?:himself|herself|themselves))", "Looting/property destruction"),
-    (r"defused|dismantled (?:a |an |the )?(?:bomb|explosive)|seized (?:a |an )?(?:weapons|arms) cache", "Disrupted weapons use"),
+    (r"defused|dismantled (?:a |an |the )?(?:bomb|explosive)|seized (?:a |an )?(?:weapons|arms) cache"
+     r"|intercepted|shot down (?:a |an |the |two |\d+ )?(?:[\w-]+ )?(?:missiles?|rockets?|drones?)", "Disrupted weapons use"),
     (r"killed|killing|kills|kill|shot|wounded|injured|dead", KILLING),
-    (r"attack(?:ed|s)?|assault(?:ed)?|raid(?:ed|s)?|strikes?|hit", "Attack"),
+    (r"attack(?:ed|s)?|assault(?:ed)?|raid(?:ed|s)?|strikes?|hit|stormed", "Attack"),
 )
 
 # Words that make a trigger a plan, a purpose, a possibility or a wish.
@@ -85,7 +89,7 @@ GENERIC_CUES = (
     r"|frequent(?:ly)?|usually|sometimes|still occur|continue to|in recent (?:days|weeks|months|years)"
     r"|over the (?:past|last|following|next) (?:\w+ )?(?:years?|months?|weeks?)|since the (?:start|beginning)|since then"
     r"|since \d{4}|so far this year|in the past year|swathes|large parts|much of|thousands|hundreds of (?:attacks|strikes)"
-    r"|more than \d[\d,]* (?:air )?strikes|every day|daily|each day|whenever"
+    r"|more than \d[\d,]* (?:air )?strikes|every day|daily|each day|whenever|(?:a|the) (?:wave|spate|string|rash) of"
 )
 # Objects that make "captured"/"seized" a capture of people or things, not ground.
 NON_TERRITORY_OBJECTS = (
@@ -107,7 +111,7 @@ _COREFERENT_BEFORE = re.compile(
     rf"(?:\b(?:{COREFERENT_DETERMINERS})|[’']s)\s+(?:[\w-]+\s+){{0,3}}$", re.IGNORECASE)
 _INDEFINITE_BEFORE = re.compile(r"\b(?:a|an|one|two|three|several|\d+)\s+(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 _PAST_VERB = re.compile(
-    r"(?:ed|retook|took|taken|fought|shot|overran|overrun|blew|blown|hit|struck|beheaded|seized|kidnapped|dead)$|^(?:declared|agreed|signed|announced|reached|brokered|launched|advanced|drove|driven|pushed)",
+    r"(?:ed|retook|took|taken|fought|shot|overran|overrun|blew|blown|hit|struck|beheaded|seized|kidnapped|dead)$|^(?:declared|agreed|signed|announced|reached|brokered|launched|advanced|drove|driven|pushed|fired|take|taking)",
     re.IGNORECASE)
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|be|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 # Clause boundaries: punctuation, relative pronouns, list openers.
@@ -115,6 +119,10 @@ _CLAUSE_BREAK = re.compile(
     r"\s*(?:[;:–—]|,(?=\s)|\(|\)|\s(?:which|who|whom|including|while|whereas|although|but|because|before|after|as well as)\s)\s*",
     re.IGNORECASE)
 _QUOTED = re.compile(r"“[^”]*(?:”|$)|\"[^\"\n]*(?:\"|$)", re.MULTILINE)
+_CROWD_EVENTS = frozenset({"Peaceful protest", "Violent demonstration"})
+_CROWD_SIZE = re.compile(r"thousands|hundreds of \w+", re.IGNORECASE)
+# "police arrested 30 protesters": the arrest is the event (force used on a crowd is not: it codes the protest).
+_ACTED_ON = re.compile(r"\b(?:arrest(?:ed|ing)?|detain(?:ed|ing)?|rounded\s+up)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
 _MODAL_WINDOW = 80  # characters before a trigger, within its clause, where a modal cue applies
 
 
@@ -242,11 +250,13 @@ def _rejection(mention: Mention, body: str, quotes: list[tuple[int, int]]) -> st
     if negation:
         return f"negation '{negation.group(0)}'"
     generic = _GENERIC.search(clause)
-    if generic:
-        return f"generic '{generic.group(0)}'"
+    if generic and not (mention.sub_event_type in _CROWD_EVENTS and _CROWD_SIZE.fullmatch(generic.group(0))):
+        return f"generic '{generic.group(0)}'"  # "thousands marched" counts a crowd, not repeated events
     if mention.sub_event_type == TERRITORY and re.match(r"(?:captur|seiz)", mention.trigger, re.IGNORECASE):
         if _NON_TERRITORY_OBJECT.match(body[mention.end:mention.end + 40]):
             return "captured people or things, not ground"
+    if mention.sub_event_type in _CROWD_EVENTS and _ACTED_ON.search(body[max(mention.clause_start, mention.start - 40):mention.start]):
+        return "the crowd is the object of another event"  # "police arrested 30 protesters"
     if mention.sub_event_type == KILLING and re.match(r"(?:wounded|injured|dead|shot)$", mention.trigger, re.IGNORECASE):
         return "casualty word, not a trigger"
     if mention.sub_event_type == "Attack" and mention.trigger.lower() in ("hit", "strike", "strikes") and not mention.nominal:

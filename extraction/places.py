@@ -318,6 +318,8 @@ class _Scanner:
             return False
         if place.curated:
             return not cap_next or in_hint
+        if hint and not in_hint and normalise(place.name) != key and key not in self.gaz.index:
+            return False  # a foreign place known only by an alternate name: "Boni" is not Bonn, "Cano" not Kano
         single = i == j
         if (single and (key in STOPWORDS or demonym_country(key))) or key in STOP_NAMES:
             return False
@@ -426,10 +428,11 @@ def country_hint(text: str) -> Optional[str]:
         return None
     votes: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
-    for place in find_places(text):
+    scanner = _Scanner(Gazetteer.load(), text, 0, None)
+    for place in scanner.run():
         votes[place.iso2] += 2 if place.kind == "country" else 1
         first_seen.setdefault(place.iso2, place.span_start)
-    for token in _tokens(text):
+    for token in scanner.tokens:  # tokenised once for both passes
         if token.cap and not token.possessive:
             iso2 = demonym_country(token.text)
             if iso2:

@@ -78,6 +78,10 @@ class DateResolution:
 
     time_precision follows ACLED: 1 day, 2 week, 3 month (or wider).
     `certain` is False when no publication date anchored a relative phrase.
+    An unresolved phrase ("on Tuesday" with no publication date) has no
+    dates; `time_precision` is then 3 and `phrase_days` says how wide the
+    phrase is (1 "on Tuesday", 7 "last week", 366 "last year"), so that
+    background phrases can still be told from event dates.
     """
 
     event_date: Optional[dt.date]
@@ -89,6 +93,12 @@ class DateResolution:
     span_end: int = -1
     certain: bool = True
     note: str = ""
+    phrase_days: int = 0
+
+    @property
+    def resolved(self) -> bool:
+        """Whether a date was fixed; False for a phrase kept only as evidence."""
+        return self.event_date is not None
 
 
 @dataclass

@@ -21,6 +21,8 @@ from typing import Optional
 from extraction.records import EventRecord
 
 FIELDS = ("event_type", "sub_event_type", "date", "place", "country", "actor1", "actor2", "fatalities")
+# Below this confidence, or with an uncertain date, an event waits for a curator (events.curation).
+REVIEW_CONFIDENCE = 0.6
 DEFAULT_GOLD = Path(__file__).resolve().parent.parent / "fixtures" / "annotations" / "seed_events.json"
 
 
@@ -39,6 +41,8 @@ class Score:
     predicted: int = 0
     gold: int = 0
     matched: int = 0
+    undated: int = 0  # predictions with no event date
+    for_review: int = 0  # predictions that would wait in "needs review"
     field_right: dict = field(default_factory=lambda: {f: 0 for f in FIELDS})
     misses: list = field(default_factory=list)  # (story, gold event) not found
     false_alarms: list = field(default_factory=list)  # (story, EventRecord) not in gold
@@ -80,6 +84,8 @@ def score_story(story_label: str, predicted: list[EventRecord], gold_events: lis
     """Match one story's predictions to its gold events and add the counts to `total`."""
     total.predicted += len(predicted)
     total.gold += len(gold_events)
+    total.undated += sum(1 for p in predicted if p.date is None or p.date.event_date is None)
+    total.for_review += sum(1 for p in predicted if needs_review(p))
     candidates = []
     for gi, g in enumerate(gold_events):
         for pi, p in enumerate(predicted):
@@ -101,6 +107,13 @@ def score_story(story_label: str, predicted: list[EventRecord], gold_events: lis
             total.field_right[name] += int(right)
     total.misses += [(story_label, g) for gi, g in enumerate(gold_events) if gi not in used_g]
     total.false_alarms += [(story_label, p) for pi, p in enumerate(predicted) if pi not in used_p]
+
+
+def needs_review(p: EventRecord) -> bool:
+    """Whether the event writer would file this prediction under "needs review" (events.curation.review_reasons)."""
+    undated = p.date is None or p.date.event_date is None
+    return (undated or not p.date.certain or p.place is None or p.actor1 is None
+            or p.confidence < REVIEW_CONFIDENCE)
 
 
 def field_checks(p: EventRecord, g: dict) -> dict[str, bool]:
@@ -167,6 +180,7 @@ def report(score: Score) -> str:
     lines = [
         f"stories' events: gold {score.gold}, predicted {score.predicted}, matched {score.matched}",
         f"precision {score.precision:.3f}  recall {score.recall:.3f}  F1 {score.f1:.3f}",
+        f"predicted events without a date: {score.undated}; that would wait for review: {score.for_review}",
         "per-field accuracy on matched events:",
     ]
     lines += [f"  {name:<15} {score.accuracy(name):.3f}  ({score.field_right[name]}/{score.matched})" for name in FIELDS]

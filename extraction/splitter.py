@@ -371,6 +371,11 @@ def infer_published(record: StoryRecord) -> StoryRecord:
         if record.published_basis == "unknown":
             record.published_basis = "given"
         return record
+    when = record.extra.get("dateline_date", "")
+    dated, phrase = infer_publication_date(when) if when else (None, "")
+    if dated is not None:  # "KABUL, June 20, 2017 (AFP)": the date the story was filed
+        record.published, record.published_basis, record.published_evidence = dated, "given", f"dateline '{when}'"[:500]
+        return record
     text = record.caption + "\n\n" + record.body if record.caption else record.body
     found, phrase = infer_publication_date(text)
     if found is not None:

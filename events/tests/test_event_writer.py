@@ -403,3 +403,78 @@ def test_the_real_pipeline_writes_the_manbij_air_strike(seeds_dir):
         assert story.body[item["start"]:item["end"]] == item["sentence"]
     again = extract_stories([story])
     assert again.events_new == 0 and again.sources_added == 0
+
+
+# --- Stories without a publication date ---------------------------------------------------------
+
+
+def undated_strike(killed: int, *, place=MANBIJ, phrase="on Tuesday", sentence=0) -> EventRecord:
+    """An air strike record as the pipeline returns it when no publication date anchors "on Tuesday"."""
+    record = strike(killed, place=place, sentence=sentence, confidence=0.5)
+    record.date = DateResolution(None, None, None, 3, phrase, certain=False,
+                                 note=f"'{phrase}' is relative and no publication date anchors it", phrase_days=1)
+    return record
+
+
+def test_an_undated_record_is_stored_without_dates_and_waits_for_review():
+    story = make_story(43, published=None)
+    run([story], FakePipeline({story.pk: [undated_strike(43)]}))
+    event = Event.objects.get()
+    assert (event.event_date, event.date_start, event.date_end, event.time_precision) == (None, None, None, 3)
+    assert event.status == ReviewStatus.NEEDS_REVIEW
+    assert "no event date" in event.extracted["review_reasons"]
+    assert event.extracted["date_certain"] is False
+    assert (event.location, event.fatalities_best, event.actor1.name) == ("Manbij", 43, COALITION.name)
+
+
+def test_undated_reports_from_two_stories_are_not_merged_by_place_alone():
+    first, second = make_story(43, published=None), make_story(45, published=None)
+    pipeline = FakePipeline({first.pk: [undated_strike(43)], second.pk: [undated_strike(45)]})
+    run([first, second], pipeline)
+    assert Event.objects.count() == 2
+    assert not Event.objects.filter(event_date__isnull=False).exists()
+
+
+def test_an_undated_event_is_not_a_merge_target_for_a_dated_report():
+    undated, dated = make_story(43, published=None), make_story(45)
+    run([undated, dated], FakePipeline({undated.pk: [undated_strike(43)], dated.pk: [strike(45)]}))
+    assert Event.objects.count() == 2
+    assert Event.objects.get(event_date=TUESDAY).status == ReviewStatus.EXTRACTED
+
+
+def test_rerunning_extraction_on_an_undated_story_adds_no_duplicates():
+    story = make_story(43, published=None)
+    pipeline = FakePipeline({story.pk: [undated_strike(43)]})
+    run([story], pipeline)
+    again = run([story], pipeline)
+    assert (again.events_new, again.sources_added, Event.objects.count()) == (0, 0, 1)
+
+
+def test_seed_dumps_ingested_without_dates_give_their_events_for_review(seeds_dir):
+    """`manage.py ingest fixtures/seeds` with no --published: most stories carry no date of their own."""
+    from events.ingest import finish_run, ingest_records, start_run
+    from extraction.scoring import find_gold, load_gold
+    from extraction.sources import iter_story_inputs
+
+    ingest_run = start_run([str(seeds_dir)])
+    finish_run(ingest_run, ingest_records(iter_story_inputs([seeds_dir]), run=ingest_run, extract=True))
+    assert Story.objects.filter(published__isnull=True).count() >= 10
+    gold = load_gold()
+    for story in Story.objects.all():
+        entry = find_gold(gold, story.headline, story.source_name.replace("\\", "/").rsplit("/", 1)[-1])
+        assert entry is not None, story.headline
+        if entry is not None and entry.events:
+            assert EventSource.objects.filter(story=story).exists(), f"no event from {story.headline!r}"
+    assert Event.objects.count() >= 25
+    undated = Event.objects.filter(event_date__isnull=True)
+    assert undated.count() >= 20
+    for event in undated:
+        assert event.status == ReviewStatus.NEEDS_REVIEW
+        assert (event.date_start, event.date_end, event.time_precision) == (None, None, 3)
+        assert event.place_id is not None and event.sub_event_type
+        source = event.sources.get()
+        evidence = [item for item in source.evidence if item["field"] == "date"]
+        assert evidence and evidence[0]["note"], event
+        if evidence[0]["span_start"] >= 0:  # the raw phrase, e.g. "on Tuesday", is kept as evidence
+            phrase = source.story.body[evidence[0]["span_start"]:evidence[0]["span_end"]]
+            assert phrase and phrase in evidence[0]["note"]

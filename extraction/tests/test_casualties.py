@@ -181,3 +181,17 @@ def test_single_victim_and_reported_zero():
 def test_deaths_without_a_number_are_at_least_one():
     killed = extract_counts("Airport employees mourn their friends, who were killed in Tuesday's attack.").killed
     assert (killed.best, killed.low, killed.vague) == (None, 1, True)
+
+
+@pytest.mark.parametrize("sentence", [
+    "A record 900 civilians were killed in the first six months of the year, the U.N. said.",
+    "Air strikes killed 40 civilians in the period, the report said.",
+    "More than 500 people have been killed in the region since the army intervened.",
+])
+def test_tolls_over_a_period_are_aggregates(sentence):
+    assert is_aggregate_toll(sentence)
+
+
+def test_a_claim_made_in_a_statement_is_the_party_s_claim():
+    counts = extract_counts("The Taliban said in a statement that their fighters had killed 15 police officers.")
+    assert counts.killed.best == 15 and counts.killed.claimed_by == "The Taliban"

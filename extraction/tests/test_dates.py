@@ -148,3 +148,9 @@ def test_infer_publication_date_from_caption():
 def test_infer_publication_date_needs_a_year_and_skips_announced_dates():
     assert infer_publication_date("Fighting resumed on July 6 and again on Tuesday.") == (None, "")
     assert infer_publication_date("The truce will last until July 8, 2016.") == (None, "")
+
+
+def test_afp_abbreviated_month_without_its_stop_before_a_day():
+    r = resolve_date("The attack happened on Feb 19, 2017, officials said.", None)
+    assert (r.event_date, r.time_precision) == (D(2017, 2, 19), 1)
+    assert resolve_date("Mar Elias church was closed.", WED) is None  # no day number: not a month

@@ -64,3 +64,9 @@ def test_nul_byte_deep_in_a_file_is_found():
 def test_control_bytes_mean_binary():
     with pytest.raises(DecodeError, match="binary"):
         sniff(bytes(range(1, 9)) * 50)
+
+
+def test_utf8_cut_at_the_end_with_bytes_cp1252_lacks_is_refused():
+    # Valid UTF-8 (U+008D) until a character cut at the very end; cp1252 has no 0x8d either.
+    with pytest.raises(DecodeError, match="not text in UTF-8 or cp1252"):
+        sniff_encoding(io.BytesIO(b"ab\xc2\x8d cd \xe2"))

@@ -42,3 +42,22 @@ def test_planned_attack_is_not_an_event_but_the_arrest_is():
 def test_captured_people_are_not_territory():
     body = "Amaq said it had killed 40 rebel fighters and captured 15 more in a counter-attack at the Hamadan air base."
     assert all(sub != TERRITORY for _, sub in live(body))
+
+
+def test_an_intercepted_missile_is_disrupted_weapons_use():
+    found = live("Rebels fired a ballistic missile toward the city on Friday, but it was intercepted by air defences.")
+    assert ("intercepted", "Disrupted weapons use") in found
+    assert ("fired a ballistic missile", "Shelling/artillery/missile attack") in found
+
+
+def test_a_wave_of_kidnappings_is_generic():
+    assert live("It was the latest in a wave of kidnappings in the region.") == []
+
+
+def test_a_town_taken_by_an_armed_group_in_an_apposition_is_territory():
+    assert ("taken by", TERRITORY) in live("Losses included the town of Tabqa, taken by Kurdish fighters in May.")
+
+
+def test_agreeing_to_a_ceasefire_with_a_day_between_is_an_agreement():
+    assert ("agreed on Wednesday to a 30-day bilateral ceasefire", "Agreement") in live(
+        "The government and the rebels agreed on Wednesday to a 30-day bilateral ceasefire.")

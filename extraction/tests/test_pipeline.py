@@ -106,7 +106,7 @@ def test_al_bukamal_counter_attack():
     assert tuesday.actor1.name == "New Syrian Army"
 
 
-@pytest.mark.parametrize("headline,published,paragraphs", [
+NO_EVENT_STORIES = [
     ("Tackle migration or risk more exits, Hungarian PM tells EU", dt.date(2016, 6, 29), [
         "BUDAPEST (Reuters) – Hungarian Prime Minister Viktor Orban said on Wednesday he would fight to make the European Union adopt a "
         "tougher migration policy, without which it would face the risk of more countries leaving.",
@@ -122,7 +122,10 @@ def test_al_bukamal_counter_attack():
         "identify and target Islamic State and al Qaeda headquarters, training camps and supply routes in Syria, the Washington Post reported.",
         "The document published by The Washington Post called for intelligence sharing to identify leadership targets. Strikes against "
         "those targets could be carried out by U.S. or Russian jets."]),
-])
+]
+
+
+@pytest.mark.parametrize("headline,published,paragraphs", NO_EVENT_STORIES)
 def test_stories_without_events(headline, published, paragraphs):
     assert extract_events(story(headline, published, *paragraphs)) == []
 

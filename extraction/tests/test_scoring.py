@@ -43,3 +43,42 @@ def test_gold_file_covers_fourteen_distinct_stories():
     gold = load_gold()
     assert len({g.headline for g in gold}) == 14
     assert find_gold(gold, "Islamic State forces Syria rebels to retreat from border area", "001_d1b2bd05794ba603.txt").sources == ["001_d1b2bd05794ba603.txt"]
+
+
+def test_an_undated_prediction_matches_by_place_and_misses_the_date():
+    undated = predicted()
+    undated.date = DateResolution(None, None, None, 3, "on Tuesday", certain=False, phrase_days=1)
+    undated.confidence = 0.5
+    score = Score()
+    score_story("s", [undated], [GOLD], score)
+    assert score.matched == 1 and score.accuracy("date") == 0.0 and score.accuracy("place") == 1.0
+    assert (score.undated, score.for_review) == (1, 1)
+
+
+def test_an_undated_prediction_elsewhere_is_a_false_alarm():
+    undated = predicted(name="Raqqa")
+    undated.date = DateResolution(None, None, None, 3, "on Tuesday", certain=False, phrase_days=1)
+    score = Score()
+    score_story("s", [undated], [GOLD], score)
+    assert (score.matched, len(score.false_alarms), len(score.misses)) == (0, 1, 1)
+
+
+def test_the_holdout_annotation_is_complete_and_distinct_from_the_seeds():
+    from extraction.scoring import DEFAULT_GOLD
+
+    holdout = load_gold(DEFAULT_GOLD.parent / "holdout_events.json")
+    seeds = {g.headline for g in load_gold()}
+    assert len(holdout) >= 12 and not seeds & {g.headline for g in holdout}
+    for story in holdout:
+        for event in story.events:
+            assert {"event_type", "sub_event_type", "event_date", "location", "country"} <= set(event)
+
+
+def test_as_ingested_the_seeds_keep_their_events_undated():
+    from scripts.score_extraction import run
+
+    assumed, ingested = run("seeds"), run("seeds", as_ingested=True)
+    assert ingested.predicted >= 25 and ingested.recall >= assumed.recall - 0.05
+    assert ingested.undated >= ingested.predicted - 4  # only dated datelines or full dates in the text give a date
+    assert ingested.for_review == ingested.predicted
+    assert assumed.undated == 0

@@ -259,3 +259,14 @@ def test_fuzz_shuffled_seed_paragraphs_lose_nothing(paragraphs, separator):
 @given(st.text())
 def test_fuzz_parse_story_never_raises_or_loses_text(text):
     assert kept_words([parse_story(text)]) == Counter(text.split())
+
+
+def test_a_dated_dateline_gives_the_publication_date():
+    record = parse_story("Bomb kills nine\n\nKABUL, June 20, 2017 (AFP) - A bomb killed nine people on Tuesday.")
+    assert (record.published, record.published_basis) == (dt.date(2017, 6, 20), "given")
+    assert "June 20, 2017" in record.published_evidence
+
+
+def test_a_date_in_the_body_only_bounds_publication():
+    record = parse_story("Bomb kills nine\n\nKABUL (AFP) - A bomb that killed nine people on June 20, 2017 was followed by arrests on Tuesday.")
+    assert (record.published, record.published_basis) == (dt.date(2017, 6, 20), "inferred")
