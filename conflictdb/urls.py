@@ -7,5 +7,6 @@ from events.views_health import health
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("api/", include("events.api.urls")),
     path("", include("events.urls")),
 ]

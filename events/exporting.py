@@ -86,29 +86,48 @@ def export_queryset(
     return qs.order_by("event_date", "id")
 
 
+def filtered_queryset(filterset) -> QuerySet:
+    """The events of a valid EventFilterSet in export order: its `sort` when given, else `event_date, id`.
+
+    The export views and `manage.py export_events --filter` both call it, so a
+    query string exports the same rows, in the same order, from either.
+    """
+    queryset = filterset.qs
+    if not filterset.form.cleaned_data.get("sort"):
+        queryset = queryset.order_by("event_date", "id")
+    return queryset
+
+
 # --- Rows ----------------------------------------------------------------------------------
 
 
-def event_rows(queryset: QuerySet) -> Iterator[dict]:
-    """One dict per event, keys EXPORT_COLUMNS, values JSON-ready (dates as ISO strings)."""
+def with_related(queryset: QuerySet, *, source_fields: Sequence[str] = SOURCE_FIELDS) -> QuerySet:
+    """`queryset` with what `event_row` reads selected and prefetched: a fixed number of queries per chunk or page.
+
+    `source_fields` are the EventSource columns loaded (the API adds each source's figures).
+    """
     sources = (
         EventSource.objects.select_related("story__outlet")
-        .only(*SOURCE_FIELDS)
+        .only(*source_fields)
         .order_by("story__published", "id")
     )
-    qs = (
+    return (
         queryset.select_related("actor1", "actor2")
         .defer("extracted", "search_vector")  # the proposal JSON is the curators' business; the search vector is large
         .prefetch_related("assoc_actors1", "assoc_actors2", Prefetch("sources", queryset=sources))
     )
-    for event in qs.iterator(chunk_size=CHUNK_SIZE):
+
+
+def event_rows(queryset: QuerySet) -> Iterator[dict]:
+    """One dict per event, keys EXPORT_COLUMNS, values JSON-ready (dates as ISO strings)."""
+    for event in with_related(queryset).iterator(chunk_size=CHUNK_SIZE):
         yield event_row(event)
 
 
 def event_row(event: Event) -> dict:
     """The export row of one event (its related rows should be prefetched)."""
     actor1, actor2 = event.actor1, event.actor2
-    sources = [_source(s) for s in event.sources.all()]
+    sources = [source_entry(s) for s in event.sources.all()]
     return {
         "event_id_cnty": event.event_id_cnty,
         "event_date": _iso(event.event_date),
@@ -173,7 +192,8 @@ def _inter(actor) -> str:
     return taxonomy.ACTOR_TYPES.get(actor.actor_type, "") if actor else ""
 
 
-def _source(source: EventSource) -> dict:
+def source_entry(source: EventSource) -> dict:
+    """One item of the `sources` column: the story that supports the event and its evidence."""
     story = source.story
     return {
         "headline": story.headline,

@@ -14,6 +14,7 @@ cannot deadlock each other.
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from .choices import CURATABLE_FIELDS, ReviewStatus
 from .curation import (
@@ -119,7 +120,8 @@ def merge_events(survivor: Event, others: list[Event], *, user=None) -> Event:
             entries += [e for e in (other.extracted or {}).get("stories") or [] if e.get("story") not in known]
             target.assoc_actors1.add(*other.assoc_actors1.all())
             target.assoc_actors2.add(*other.assoc_actors2.all())
-            Event.objects.filter(merged_into=other).update(merged_into=target)
+            # updated_at too: a sync client must learn that these tombstones now point at the survivor
+            Event.objects.filter(merged_into=other).update(merged_into=target, updated_at=timezone.now())
             other.status = ReviewStatus.MERGED
             other.merged_into = target
             _save(other, user=user, reason=f"merged into event {target.pk}")

@@ -22,9 +22,7 @@ def export_events(request, fmt: str):
     filterset = EventFilterSet(request.GET, queryset=Event.objects.all(), request=request)
     if not filterset.is_valid():
         return JsonResponse({"error": filterset.error_message(), "errors": filterset.errors}, status=400)
-    queryset = filterset.qs
-    if not filterset.form.cleaned_data.get("sort"):
-        queryset = queryset.order_by("event_date", "id")  # the documented export order
+    queryset = exporting.filtered_queryset(filterset)
     response = StreamingHttpResponse(exporting.stream(queryset, fmt), content_type=exporting.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="conflictdb-events-{dt.date.today():%Y%m%d}.{fmt}"'
     response["X-Export-Schema-Version"] = exporting.SCHEMA_VERSION
