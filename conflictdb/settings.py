@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files for /api/docs/, from PyPI: no CDN
     "simple_history",
     "csp",
     "events",
@@ -204,7 +205,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "conflictdb API",
     "DESCRIPTION": "Read-only access to curated, sourced conflict events.",
-    "VERSION": "1.0.0",
+    "VERSION": "1.0",  # what /api/schema/ serves is events.exporting.SCHEMA_VERSION (events/api/urls.py)
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # Security: strict in production, relaxed enough for http://127.0.0.1 locally.

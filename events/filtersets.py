@@ -13,18 +13,30 @@ the rejected and merged events that changed, so a client can delete them.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django_filters.fields import IsoDateTimeField
 
 from extraction import taxonomy
 from extraction.gazetteer import country_name, resolve_country
 
 from .choices import PUBLIC_STATUSES, GeoPrecision, ReviewStatus, TimePrecision
+from .counting import query_estimate
 from .models import SEARCH_CONFIG, Actor, Event, EventSource, Outlet
 
 MAX_SEARCH_LENGTH = 200
+# PostgreSQL's estimate of the rows a search (events + sources), an actor (events) or an outlet
+# (sources) matches, at or below which their events are collected through their own indexes and
+# then ordered; above it each event is checked while PostgreSQL reads the list's index in order,
+# which finds a page of a common value after a few hundred events. The thresholds differ with the
+# cost of checking one event. Measured in docs/benchmarks.md, "Reader queries at a million events".
+SEARCH_UNION_BELOW = 20_000
+ACTOR_UNION_BELOW = 2_000
+OUTLET_COLLECT_BELOW = 5_000
 MAX_LIST_VALUES = 50  # countries, actors ... in one parameter
 PUBLIC_STATUS_CHOICES = [(s.value, s.label) for s in ReviewStatus if s in PUBLIC_STATUSES]
 SUB_EVENT_TYPE_CHOICES = [(s, s) for subs in taxonomy.TAXONOMY.values() for s in subs]
@@ -65,6 +77,63 @@ class NamesField(forms.CharField):
         return parts
 
 
+class YesNoSelect(forms.NullBooleanSelect):
+    """The yes / no / either select, handing the raw value to the field so that a typo is an error."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class YesNoField(forms.NullBooleanField):
+    """true / false (also 1 / 0, yes / no, on / off); empty or "unknown" means either; anything else is an error."""
+
+    widget = YesNoSelect
+    TRUE = frozenset({"true", "1", "yes", "on", "2"})  # "2" and "3": Django's NullBooleanSelect before 2.2
+    FALSE = frozenset({"false", "0", "no", "off", "3"})
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        if text in ("", "unknown"):
+            return None
+        raise forms.ValidationError(f"Give true or false (got {str(value)[:40]!r}).")
+
+    def validate(self, value):
+        pass
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    field_class = YesNoField
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A count: 3, not 2.5 (django-filter's NumberFilter takes any decimal)."""
+
+    field_class = forms.IntegerField
+
+
+class UtcDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time, in UTC: any offset Python reads (+19:05) is one PostgreSQL can store."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(dt.timezone.utc)
+        except OverflowError:
+            raise forms.ValidationError("Out of range: give a date-time between years 1 and 9999 in UTC.") from None
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class CountryFilter(django_filters.Filter):
     field_class = CountryField
 
@@ -77,18 +146,28 @@ class NamesFilter(django_filters.Filter):
 
 
 class SortFilter(django_filters.OrderingFilter):
-    """Column sort with empty values last either way, and the event id as the tie-breaker (stable pages)."""
+    """Column sort with empty values last either way, and the event id as the tie-breaker (stable pages).
+
+    The tie-breaker runs in the direction of the first column, and columns
+    that hold no NULLs are ordered plainly: then one index, (column, id),
+    serves both directions (migration 0005_reader_indexes); NULLS LAST on a
+    descending sort would need a second one.
+    """
 
     def filter(self, qs, value):
         if not value:
             return qs
-        ordering = []
+        ordering, first_descending = [], None
         for param in value:
             field = self.get_ordering_value(param)
-            descending = field.startswith("-")
-            column = F(field.lstrip("-"))
-            ordering.append(column.desc(nulls_last=True) if descending else column.asc(nulls_last=True))
-        return qs.order_by(*ordering, "-id")
+            descending, name = field.startswith("-"), field.lstrip("-")
+            first_descending = descending if first_descending is None else first_descending
+            column = F(name)
+            if qs.model._meta.get_field(name).null:
+                ordering.append(column.desc(nulls_last=True) if descending else column.asc(nulls_last=True))
+            else:
+                ordering.append(column.desc() if descending else column.asc())
+        return qs.order_by(*ordering, "-id" if first_descending else "id")
 
 
 # --- The FilterSet -------------------------------------------------------------------------
@@ -112,18 +191,18 @@ class EventFilterSet(django_filters.FilterSet):
     )
     event_type = django_filters.MultipleChoiceFilter(choices=[(t, t) for t in taxonomy.EVENT_TYPES], distinct=False, label="Event type")
     sub_event_type = django_filters.MultipleChoiceFilter(choices=SUB_EVENT_TYPE_CHOICES, distinct=False, label="Sub-event type")
-    fatalities_min = django_filters.NumberFilter(field_name="fatalities_best", lookup_expr="gte", min_value=0, max_value=10**7, label="Fatalities at least")
-    fatalities_max = django_filters.NumberFilter(field_name="fatalities_best", lookup_expr="lte", min_value=0, max_value=10**7, label="Fatalities at most")
-    civilian_targeting = django_filters.BooleanFilter(label="Civilian targeting")
+    fatalities_min = WholeNumberFilter(field_name="fatalities_best", lookup_expr="gte", min_value=0, max_value=10**7, label="Fatalities at least")
+    fatalities_max = WholeNumberFilter(field_name="fatalities_best", lookup_expr="lte", min_value=0, max_value=10**7, label="Fatalities at most")
+    civilian_targeting = YesNoFilter(label="Civilian targeting")
     time_precision = django_filters.MultipleChoiceFilter(choices=TimePrecision.choices, distinct=False, label="Time precision")
     geo_precision = django_filters.MultipleChoiceFilter(choices=GeoPrecision.choices, distinct=False, label="Geo precision")
     status = django_filters.MultipleChoiceFilter(
         choices=PUBLIC_STATUS_CHOICES, method="filter_nothing", label="Status",
         help_text="Default: every event but rejected and merged ones.",
     )
-    verified = django_filters.BooleanFilter(method="filter_verified", label="Verified only")
+    verified = YesNoFilter(method="filter_verified", label="Verified only")
     outlet = NamesFilter(method="filter_outlet", label="Source outlet", max_length=2000, help_text="Outlet names or ids, comma-separated.")
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label="Changed since",
         help_text="ISO 8601 date-time: events created or changed at or after it (for incremental sync).",
     )
@@ -173,8 +252,19 @@ class EventFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
-        in_stories = EventSource.objects.filter(story__search_vector=query).values("event_id")
-        return queryset.filter(Q(search_vector=query) | Q(pk__in=in_stories))
+        # One IN over a UNION, not `A OR id IN (...)`: PostgreSQL cannot hash a subquery under an OR
+        # once it outgrows work_mem and re-reads it for every event (minutes for a common word).
+        in_events = Event.objects.filter(search_vector=query).order_by().values("pk")
+        in_stories = EventSource.objects.filter(story__search_vector=query).order_by().values("event_id")
+        if query_estimate(in_events) + query_estimate(in_stories) <= SEARCH_UNION_BELOW:
+            # Rare words: their few events collected through the full-text indexes, then ordered.
+            return queryset.filter(pk__in=in_events.union(in_stories, all=True))
+        # Common words: a UNION would collect 100,000s of ids before the first row (seconds); checked
+        # event by event while PostgreSQL reads the list's index in order, a page takes a few hundred.
+        # The `>=` twin of the join condition filters nothing: it keeps PostgreSQL from hashing every
+        # matching story's event first, which it does whenever that hash fits in work_mem, LIMIT or not.
+        in_story = in_stories.filter(event_id=OuterRef("pk"), event_id__gte=OuterRef("pk"))
+        return queryset.filter(Q(search_vector=query) | Exists(in_story))
 
     def filter_place(self, queryset, name, value):
         value = value.strip()
@@ -182,29 +272,46 @@ class EventFilterSet(django_filters.FilterSet):
             return queryset.filter(place_id=int(value))
         return queryset.filter(Q(location__iexact=value) | Q(place__name__iexact=value))
 
-    def filter_actor(self, queryset, name, value):
+    def filter_actor(self, queryset, name, value: list[str]):
         ids = actor_ids(value)
         if not ids:
             return queryset.none()
         through1, through2 = Event.assoc_actors1.through, Event.assoc_actors2.through
-        return queryset.filter(
-            Q(actor1_id__in=ids)
-            | Q(actor2_id__in=ids)
-            | Exists(through1.objects.filter(event_id=OuterRef("pk"), actor_id__in=ids))
-            | Exists(through2.objects.filter(event_id=OuterRef("pk"), actor_id__in=ids))
+        main_roles = Q(actor1_id__in=ids) | Q(actor2_id__in=ids)
+        if query_estimate(Event.objects.filter(main_roles)) > ACTOR_UNION_BELOW:
+            # A frequent actor: checked event by event in list order, a page is found after a few hundred.
+            return queryset.filter(
+                main_roles
+                | Exists(through1.objects.filter(event_id=OuterRef("pk"), actor_id__in=ids))
+                | Exists(through2.objects.filter(event_id=OuterRef("pk"), actor_id__in=ids))
+            )
+        # A rare actor: its few events collected by id through the actor indexes, then ordered
+        # (walking the list's index for them would read most of it).
+        events = Event.objects.filter(actor1_id__in=ids).order_by().values("pk").union(
+            Event.objects.filter(actor2_id__in=ids).order_by().values("pk"),
+            through1.objects.filter(actor_id__in=ids).order_by().values("event_id"),
+            through2.objects.filter(actor_id__in=ids).order_by().values("event_id"),
+            all=True,
         )
+        return queryset.filter(pk__in=events)
 
     def filter_verified(self, queryset, name, value):
         return queryset.filter(status=ReviewStatus.VERIFIED) if value else queryset
 
-    def filter_outlet(self, queryset, name, value):
+    def filter_outlet(self, queryset, name, value: list[str]):
         condition = Q(pk__in=[int(v) for v in value if v.isdigit()])
         for name in (v for v in value if not v.isdigit()):
             condition |= Q(name__iexact=name)
         outlets = list(Outlet.objects.filter(condition).values_list("pk", flat=True))
         if not outlets:
             return queryset.none()
-        return queryset.filter(Exists(EventSource.objects.filter(event_id=OuterRef("pk"), story__outlet_id__in=outlets)))
+        in_outlets = EventSource.objects.filter(story__outlet_id__in=outlets).order_by()
+        if query_estimate(in_outlets) <= OUTLET_COLLECT_BELOW:
+            # A small outlet: its events collected through the story and source indexes, then ordered.
+            # DISTINCT keeps PostgreSQL from walking the list's index and looking up each event's stories,
+            # which it prefers whenever it expects a page soon, however sparse the outlet is in time.
+            return queryset.filter(pk__in=in_outlets.values("event_id").distinct())
+        return queryset.filter(Exists(in_outlets.filter(event_id=OuterRef("pk"))))
 
     # --- for the views -------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
-"""Ingest stories: `manage.py ingest PATH [PATH ...] [--published DATE] [--outlet NAME] [--dry-run]`.
+"""Ingest stories: `manage.py ingest PATH [PATH ...] [--published DATE] [--outlet NAME] [--dry-run] [--workers N]`.
 
-Thin: paths are read by `extraction.sources`, stories stored by `events.ingest`.
+Thin: paths are read by `extraction.sources`, stories stored by `events.ingest`
+(in N processes, `events.parallel`, with --workers).
 Errors go to stderr one line each ("path:line: reason"), the summary to
 stdout; the exit status is 1 when nothing could be read (or, with --strict,
 when anything failed).
@@ -51,9 +52,15 @@ class Command(BaseCommand):
             help="Refuse files larger than this many megabytes (default %(default)g).",
         )
         parser.add_argument("--strict", action="store_true", help="Exit with status 1 when any story or file failed.")
+        parser.add_argument(
+            "--workers", type=int, default=1, metavar="N",
+            help="Store and extract in N processes (default 1; a dry run uses one). About one per free core.",
+        )
 
     def handle(self, *args, **options):
         paths, dry_run = options["paths"], options["dry_run"]
+        if options["workers"] < 1:
+            raise CommandError("--workers must be at least 1")
         max_bytes = int(options["max_size"] * 1024 * 1024)
         run_options = {
             "published": options["published"].isoformat() if options["published"] else None,
@@ -63,10 +70,20 @@ class Command(BaseCommand):
         bar = self._progress_bar(paths, options["quiet"])
         items = iter_story_inputs(paths, max_bytes=max_bytes, progress=bar.update if bar else None)
         try:
-            result = ingest_records(
-                items, run=run, outlet=options["outlet"], published=options["published"], dry_run=dry_run,
-                extract=not options["no_extract"], on_item=self._reporter(dry_run, bar),
-            )
+            if options["workers"] > 1 and not dry_run:
+                from events.parallel import ingest_in_pool
+
+                result = ingest_in_pool(
+                    items, run=run, workers=options["workers"], outlet=options["outlet"],
+                    published=options["published"], extract=not options["no_extract"],
+                )
+                for failure in result.failures:  # the workers stored them; one line each, as without workers
+                    (bar.write(str(failure), file=sys.stderr) if bar else self.stderr.write(str(failure)))
+            else:
+                result = ingest_records(
+                    items, run=run, outlet=options["outlet"], published=options["published"], dry_run=dry_run,
+                    extract=not options["no_extract"], on_item=self._reporter(dry_run, bar),
+                )
         except BaseException as exc:  # interrupted or the database went away: say so on the run
             if bar:
                 bar.close()
