@@ -17,7 +17,9 @@ from __future__ import annotations
 import json
 from typing import NamedTuple
 
-from django.db import DatabaseError, connections, transaction
+from django.db import connections
+
+from . import timeouts
 
 # Below this many rows an exact COUNT is cheap whatever the filter.
 SMALL_TABLE_ROWS = 50_000
@@ -90,20 +92,7 @@ def table_estimate(table: str, using: str = "default") -> int:
 
 def count_with_timeout(qs, timeout_ms: int):
     """COUNT(*) of `qs`, or None when it takes longer than `timeout_ms`."""
-    connection = connections[qs.db]
-    try:
-        with transaction.atomic(using=qs.db):
-            with connection.cursor() as cursor:
-                cursor.execute("SHOW statement_timeout")
-                previous = cursor.fetchone()[0]
-                cursor.execute(f"SET LOCAL statement_timeout = {int(timeout_ms)}")
-                count = qs.count()
-                # Released savepoints keep SET LOCAL: restore it for the rest of an outer transaction.
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
-            return count
-    except DatabaseError:
-        # QueryCanceled; the savepoint (or transaction) was rolled back with it.
-        return None
+    return timeouts.within(timeout_ms, qs.count, using=qs.db)
 
 
 def query_estimate(qs) -> int:

@@ -17,26 +17,28 @@ import datetime as dt
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django_filters.fields import IsoDateTimeField
 
 from extraction import taxonomy
 from extraction.gazetteer import country_name, resolve_country
 
+from . import searching
 from .choices import PUBLIC_STATUSES, GeoPrecision, ReviewStatus, TimePrecision
+from .collecting import Matches, collected_ids
 from .counting import query_estimate
-from .models import SEARCH_CONFIG, Actor, Event, EventSource, Outlet
+from .models import Actor, Event, EventSource, Outlet
 
 MAX_SEARCH_LENGTH = 200
-# PostgreSQL's estimate of the rows a search (events + sources), an actor (events) or an outlet
-# (sources) matches, at or below which their events are collected through their own indexes and
-# then ordered; above it each event is checked while PostgreSQL reads the list's index in order,
-# which finds a page of a common value after a few hundred events. The thresholds differ with the
-# cost of checking one event. Measured in docs/benchmarks.md, "Reader queries at a million events".
-SEARCH_UNION_BELOW = 20_000
-ACTOR_UNION_BELOW = 2_000
+# PostgreSQL's estimate of the rows an actor (events) or an outlet (sources) matches, at or below
+# which their events are collected through their own indexes (events.collecting); above it each
+# event is checked while PostgreSQL reads the list's index in order, which finds a page of a common
+# value after a few hundred events. The search's own threshold is events.searching.COLLECT_BELOW.
+# Measured in docs/benchmarks.md, "Reader queries at a million events".
+ACTOR_COLLECT_BELOW = 2_000
 OUTLET_COLLECT_BELOW = 5_000
+# Collecting gives up past twice its threshold or this time (an estimate far below the truth).
+COLLECT_TIMEOUT_MS = 1_000
 MAX_LIST_VALUES = 50  # countries, actors ... in one parameter
 PUBLIC_STATUS_CHOICES = [(s.value, s.label) for s in ReviewStatus if s in PUBLIC_STATUSES]
 SUB_EVENT_TYPE_CHOICES = [(s, s) for subs in taxonomy.TAXONOMY.values() for s in subs]
@@ -251,20 +253,7 @@ class EventFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
-        # One IN over a UNION, not `A OR id IN (...)`: PostgreSQL cannot hash a subquery under an OR
-        # once it outgrows work_mem and re-reads it for every event (minutes for a common word).
-        in_events = Event.objects.filter(search_vector=query).order_by().values("pk")
-        in_stories = EventSource.objects.filter(story__search_vector=query).order_by().values("event_id")
-        if query_estimate(in_events) + query_estimate(in_stories) <= SEARCH_UNION_BELOW:
-            # Rare words: their few events collected through the full-text indexes, then ordered.
-            return queryset.filter(pk__in=in_events.union(in_stories, all=True))
-        # Common words: a UNION would collect 100,000s of ids before the first row (seconds); checked
-        # event by event while PostgreSQL reads the list's index in order, a page takes a few hundred.
-        # The `>=` twin of the join condition filters nothing: it keeps PostgreSQL from hashing every
-        # matching story's event first, which it does whenever that hash fits in work_mem, LIMIT or not.
-        in_story = in_stories.filter(event_id=OuterRef("pk"), event_id__gte=OuterRef("pk"))
-        return queryset.filter(Q(search_vector=query) | Exists(in_story))
+        return queryset.filter(searching.matching_events(value, using=queryset.db).condition)
 
     def filter_place(self, queryset, name, value):
         value = value.strip()
@@ -276,24 +265,7 @@ class EventFilterSet(django_filters.FilterSet):
         ids = actor_ids(value)
         if not ids:
             return queryset.none()
-        through1, through2 = Event.assoc_actors1.through, Event.assoc_actors2.through
-        main_roles = Q(actor1_id__in=ids) | Q(actor2_id__in=ids)
-        if query_estimate(Event.objects.filter(main_roles)) > ACTOR_UNION_BELOW:
-            # A frequent actor: checked event by event in list order, a page is found after a few hundred.
-            return queryset.filter(
-                main_roles
-                | Exists(through1.objects.filter(event_id=OuterRef("pk"), actor_id__in=ids))
-                | Exists(through2.objects.filter(event_id=OuterRef("pk"), actor_id__in=ids))
-            )
-        # A rare actor: its few events collected by id through the actor indexes, then ordered
-        # (walking the list's index for them would read most of it).
-        events = Event.objects.filter(actor1_id__in=ids).order_by().values("pk").union(
-            Event.objects.filter(actor2_id__in=ids).order_by().values("pk"),
-            through1.objects.filter(actor_id__in=ids).order_by().values("event_id"),
-            through2.objects.filter(actor_id__in=ids).order_by().values("event_id"),
-            all=True,
-        )
-        return queryset.filter(pk__in=events)
+        return queryset.filter(actor_events(ids, using=queryset.db).condition)
 
     def filter_verified(self, queryset, name, value):
         return queryset.filter(status=ReviewStatus.VERIFIED) if value else queryset
@@ -305,12 +277,15 @@ class EventFilterSet(django_filters.FilterSet):
         outlets = list(Outlet.objects.filter(condition).values_list("pk", flat=True))
         if not outlets:
             return queryset.none()
-        in_outlets = EventSource.objects.filter(story__outlet_id__in=outlets).order_by()
+        in_outlets = EventSource.objects.using(queryset.db).filter(story__outlet_id__in=outlets).order_by()
         if query_estimate(in_outlets) <= OUTLET_COLLECT_BELOW:
-            # A small outlet: its events collected through the story and source indexes, then ordered.
-            # DISTINCT keeps PostgreSQL from walking the list's index and looking up each event's stories,
-            # which it prefers whenever it expects a page soon, however sparse the outlet is in time.
-            return queryset.filter(pk__in=in_outlets.values("event_id").distinct())
+            # A small outlet: its events collected through the story and source indexes.
+            ids = collected_ids(
+                in_outlets.values_list("event_id", flat=True),
+                limit=2 * max(OUTLET_COLLECT_BELOW, 1), timeout_ms=COLLECT_TIMEOUT_MS, using=queryset.db,
+            )
+            if ids is not None:
+                return queryset.filter(Matches.collected(ids).condition)
         return queryset.filter(Exists(in_outlets.filter(event_id=OuterRef("pk"))))
 
     # --- for the views -------------------------------------------------------------------
@@ -344,3 +319,27 @@ def actor_ids(values: list[str]) -> list[int]:
             if name.casefold() in wanted or any(a.casefold() in wanted for a in aliases):
                 ids.add(pk)
     return sorted(ids)
+
+
+def actor_events(ids: list[int], using: str = "default") -> Matches:
+    """Events with any of the actors `ids` on any side (actor 1, actor 2 or associated)."""
+    through1, through2 = Event.assoc_actors1.through, Event.assoc_actors2.through
+    main_roles = Q(actor1_id__in=ids) | Q(actor2_id__in=ids)
+    if query_estimate(Event.objects.using(using).filter(main_roles)) <= ACTOR_COLLECT_BELOW:
+        # A rare actor: its few events collected through the actor indexes (walking the list's
+        # index for them would read most of it).
+        collected = collected_ids(
+            Event.objects.using(using).filter(actor1_id__in=ids).values_list("pk", flat=True),
+            Event.objects.using(using).filter(actor2_id__in=ids).values_list("pk", flat=True),
+            through1.objects.using(using).filter(actor_id__in=ids).values_list("event_id", flat=True),
+            through2.objects.using(using).filter(actor_id__in=ids).values_list("event_id", flat=True),
+            limit=2 * max(ACTOR_COLLECT_BELOW, 1), timeout_ms=COLLECT_TIMEOUT_MS, using=using,
+        )
+        if collected is not None:
+            return Matches.collected(collected)
+    # A frequent actor: checked event by event in list order, a page is found after a few hundred.
+    return Matches(
+        main_roles
+        | Exists(through1.objects.filter(event_id=OuterRef("pk"), actor_id__in=ids))
+        | Exists(through2.objects.filter(event_id=OuterRef("pk"), actor_id__in=ids))
+    )

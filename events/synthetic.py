@@ -799,7 +799,7 @@ def generate(
         factory = RowFactory(countries, ids, seed, n)
         if bulk is None:
             bulk = n >= BULK_MIN_EVENTS and n >= _estimated_rows("events_event")
-        with connection.cursor() as cursor, _bulk_load(cursor, LOADED_TABLES, bulk):
+        with connection.cursor() as cursor, _export_cells_after_load(cursor, factory), _bulk_load(cursor, LOADED_TABLES, bulk):
             raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
             report("schedule drawn" + (", secondary indexes and foreign keys dropped for the load" if bulk else ""))
             done = 0
@@ -911,6 +911,25 @@ def _bulk_load(cursor, tables: tuple, active: bool):
         "END $$"
     )
     cursor.execute("DROP TABLE synthetic_dropped")
+
+
+@contextlib.contextmanager
+def _export_cells_after_load(cursor, factory: "RowFactory"):
+    """Fill the new events' cached export cells (migration 0006) once, after the load, not per COPY.
+
+    The trigger that keeps them skips its refresh while
+    `conflictdb.export_cells_later` is on (local to this transaction); then
+    one refresh over the new event ids, after the indexes it needs are back
+    (this is entered before `_bulk_load`, so it exits after it).
+    """
+    first = factory.next_event
+    cursor.execute("SELECT set_config('conflictdb.export_cells_later', 'on', true)")
+    yield
+    cursor.execute("SELECT set_config('conflictdb.export_cells_later', 'off', true)")
+    cursor.execute(
+        "SELECT events_refresh_export_sources(ARRAY(SELECT generate_series(%s::bigint, %s::bigint - 1)))",
+        [first, factory.next_event],
+    )
 
 
 def _copy(cursor, table: str, columns: tuple, rows: list) -> None:

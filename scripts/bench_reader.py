@@ -65,8 +65,11 @@ logging.getLogger("django.request").setLevel(logging.ERROR)  # a 400 is a result
 LIST_TARGET_MS, API_TARGET_MS, EXPORT_TARGET_ROWS_S = 150, 100, 20_000
 PAGE_SIZE = 50
 SECTIONS = ("queries", "list", "api", "export", "shapes")
-# The filters that pick between two query shapes from PostgreSQL's estimate (events/filtersets.py).
-SHAPE_CONSTANTS = {"actor": "ACTOR_UNION_BELOW", "q": "SEARCH_UNION_BELOW", "outlet": "OUTLET_COLLECT_BELOW"}
+# The filters that pick between two query shapes from how many events match: (module, threshold).
+SHAPE_CONSTANTS = {
+    "actor": ("filtersets", "ACTOR_COLLECT_BELOW"), "q": ("searching", "COLLECT_BELOW"),
+    "outlet": ("filtersets", "OUTLET_COLLECT_BELOW"),
+}
 
 
 # --- what to request ---------------------------------------------------------------------------
@@ -121,6 +124,8 @@ def filter_cases(v: dict) -> list[tuple[str, dict]]:
         ("q: a rare word", {"q": "wedding"}),
         ("q: two words", {"q": "convoy checkpoint"}),
         ("q: a word in every story", {"q": "witnesses"}),
+        ("q: two common words that never meet", {"q": "Ukraine Syria"}),
+        ("q: two words that nearly always meet", {"q": "Kharkiv Ukraine"}),
         ("time precision: month", {"time_precision": "3"}),
         ("geo precision: region", {"geo_precision": "3"}),
         ("verified only", {"verified": "true"}),
@@ -299,7 +304,7 @@ def run_queries(cases, deep, runs: int, count_runs: int, explain: bool) -> list[
 
 def run_shapes(cases, runs: int) -> list[str]:
     """Each search, actor and outlet case with both query shapes forced, and with the filterset's pick."""
-    from events import filtersets
+    import importlib
 
     lines = [
         "\n### shapes: collect through the indexes vs check in list order vs the filterset's pick (p50 / p95 ms)\n",
@@ -307,15 +312,16 @@ def run_shapes(cases, runs: int) -> list[str]:
     ]
     print("\n".join(lines), flush=True)
     for name, params in cases:
-        constant = next((c for key, c in SHAPE_CONSTANTS.items() if key in params), None)
-        if constant is None:
+        shape = next((c for key, c in SHAPE_CONSTANTS.items() if key in params), None)
+        if shape is None:
             continue
-        default, cells = getattr(filtersets, constant), []
+        module, constant = importlib.import_module(f"events.{shape[0]}"), shape[1]
+        default, cells = getattr(module, constant), []
         for value in (10**12, -1, default):
-            setattr(filtersets, constant, value)
+            setattr(module, constant, value)
             result = measure_queries(params, 1, runs, 0, False)
             cells.append(f"{result['p50']:.0f} / {result['p95']:.0f}" if result["state"] == "ok" else result["state"])
-        setattr(filtersets, constant, default)
+        setattr(module, constant, default)
         lines.append(f"| {name} (`{urlencode(params)}`) | " + " | ".join(cells) + " |")
         print(lines[-1], flush=True)
     return lines
@@ -329,9 +335,9 @@ def export_child(query: str) -> dict:
     response = client.get("/events/export.csv" + ("?" + query if query else ""))
     if response.status_code != 200:
         return {"state": f"error {response.status_code}"}
-    rows, size = -1, 0  # the CSV writer yields one chunk per row; the first is the header
+    rows, size = -1, 0  # rows end in \r\n (a line break inside a cell is a bare \n); the first is the header
     for chunk in response.streaming_content:
-        rows += 1
+        rows += chunk.count(b"\r\n")
         size += len(chunk)
     seconds = time.perf_counter() - started
     return {

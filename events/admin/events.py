@@ -16,15 +16,17 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.text import smart_split, unescape_string_literal
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import update_change_reason
 
+from .. import searching
 from ..choices import CURATABLE_FIELDS, ReviewStatus
+from ..collecting import Matches
 from ..curation import StaleEvent, apply_proposal, mark_curated, save_curation
+from ..filtersets import MAX_LIST_VALUES, MAX_SEARCH_LENGTH, actor_events
 from ..forms import EventChangeForm, place_values
 from ..merging import recompute_figures, split_source
-from ..models import Actor, Event, EventSource, Place, Story
+from ..models import Actor, Event, EventSource, Place
 from . import actions, filters
 from .evidence import figures_text, proposals, review_reasons_html, source_panels
 from .paginator import EstimatedCountPaginator
@@ -38,9 +40,8 @@ STATUS_COLOURS = {
     ReviewStatus.REJECTED: "rejected",
     ReviewStatus.MERGED: "merged",
 }
-# Search: ids of matching actors and stories are read first so the event query stays on indexes.
+# Search: actors whose name or alias holds the search text, at most this many.
 SEARCH_MAX_ACTORS = 200
-SEARCH_MAX_STORY_EVENTS = 5_000
 ALIAS_TEXT = Func(F("aliases"), Value(" | "), function="array_to_string", output_field=CharField())
 
 
@@ -98,7 +99,10 @@ class EventAdmin(SimpleHistoryAdmin):
         filters.CuratedFilter,
     ]
     search_fields = ["notes", "location", "actor1__name", "actor2__name", "sources__story__headline"]
-    search_help_text = "Notes, location, actor names and aliases, story headlines; a number finds that event."
+    search_help_text = (
+        "Whole words in the notes, the place or the source stories (\"exact phrase\", -word, or); "
+        "an actor's name or alias; event numbers."
+    )
     list_select_related = ["actor1", "actor2"]
     list_per_page = 50
     list_max_show_all = 200
@@ -242,29 +246,28 @@ class EventAdmin(SimpleHistoryAdmin):
     # --- search ------------------------------------------------------------------------
 
     def get_search_results(self, request, queryset, search_term):
-        """Each word must match notes, location, an actor (name or alias) or a story headline."""
-        terms = [unescape_string_literal(t) if t[:1] in "\"'" and t[-1:] == t[:1] else t for t in smart_split(search_term)]
-        for term in (t.strip() for t in terms):
-            if not term:
-                continue
-            condition = Q(notes__icontains=term) | Q(location__icontains=term)
-            if term.isdigit():
-                condition |= Q(pk=int(term))
-            actor_ids = list(
-                Actor.objects.annotate(alias_text=ALIAS_TEXT)
-                .filter(Q(name__icontains=term) | Q(alias_text__icontains=term))
-                .values_list("pk", flat=True)[:SEARCH_MAX_ACTORS]
-            )
-            if actor_ids:
-                condition |= Q(actor1_id__in=actor_ids) | Q(actor2_id__in=actor_ids)
-            story_ids = Story.objects.filter(headline__icontains=term).values("pk")[:SEARCH_MAX_STORY_EVENTS]
-            event_ids = set(
-                EventSource.objects.filter(story_id__in=story_ids).values_list("event_id", flat=True)[:SEARCH_MAX_STORY_EVENTS]
-            )
-            if event_ids:
-                condition |= Q(pk__in=sorted(event_ids))
-            queryset = queryset.filter(condition)
-        return queryset, False
+        """The reader's full-text search (events.searching), an actor's name or alias, or event numbers.
+
+        Whole words, stemmed ("killed" finds "kills"), in web search syntax; a word
+        that is only part of a longer one ("Khark") finds nothing.
+        """
+        text = search_term.strip()[:MAX_SEARCH_LENGTH]
+        if not text:
+            return queryset, False
+        using = queryset.db
+        matches = searching.matching_events(text, using=using)
+        numbers = event_numbers(text)
+        if numbers:
+            matches = matches | Matches.collected(numbers)
+        actor_ids = list(
+            Actor.objects.using(using)
+            .annotate(alias_text=ALIAS_TEXT)
+            .filter(Q(name__icontains=text) | Q(alias_text__icontains=text))
+            .values_list("pk", flat=True)[:SEARCH_MAX_ACTORS]
+        )
+        if actor_ids:
+            matches = matches | actor_events(actor_ids, using=using)
+        return queryset.filter(matches.condition), False
 
     # --- permissions -------------------------------------------------------------------
 
@@ -466,3 +469,10 @@ def format_html_list(prefix: str, ids) -> str:
     links = [format_html('<a href="{}">#{}</a>', reverse("admin:events_event_change", args=[pk]), pk) for pk in ids]
     return format_html('<p class="merged-here">{}{}</p>', prefix, format_html(", ".join(["{}"] * len(links)), *links))
 
+
+def event_numbers(text: str) -> list[int]:
+    """The event ids a search of numbers only names ("1234", "1234, 5678"); none for any other search."""
+    parts = [p for p in text.replace(",", " ").split() if p]
+    if not parts or len(parts) > MAX_LIST_VALUES or not all(p.isdigit() and len(p) < 19 for p in parts):
+        return []
+    return [int(p) for p in parts]

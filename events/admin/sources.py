@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import CharField, F, Func, Q, Value
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
@@ -29,14 +30,20 @@ class AliasSearchMixin:
         return queryset.filter(condition), False
 
 
+# A link typed without a scheme is an https link (Django 6's default, asked for now).
+URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Outlet)
 class OutletAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS_HTTPS
     list_display = ["name", "url"]
     search_fields = ["name"]
 
 
 @admin.register(Story)
 class StoryAdmin(SimpleHistoryAdmin):
+    formfield_overrides = URL_FIELDS_HTTPS
     list_display = ["headline", "outlet", "published", "published_basis", "created_at"]
     list_filter = ["published_basis", "outlet"]
     list_select_related = ["outlet"]

@@ -145,19 +145,40 @@ def test_disagreeing_sources_filter(curator_client):
     assert disagreeing.pk not in listed(curator_client.get(CHANGELIST, {"disagree": "no"}))
 
 
-@pytest.mark.parametrize("term", ["Manbij", "Daesh", "Islamic", "kills 43", "bombing"])
-def test_search_over_notes_location_actors_and_headlines(curator_client, term):
+@pytest.mark.parametrize("term", ["Manbij", "Daesh", "Islamic", "kills 43", "bombing", "monitoring group", "Aleppo"])
+def test_search_over_notes_location_actors_and_stories(curator_client, term):
     hit = make_event(headline="Air strike kills 43 in Syria's Manbij", notes="A bombing of the market.")
-    miss = make_event(location="Mosul", headline="Quiet day", notes="Nothing.")
-    Event.objects.filter(pk=miss.pk).update(actor1=actor("Iraqi army", 1, ()))
+    # Full-text search reads the stories' bodies too (Story.search_vector), so the miss's story says nothing of Manbij.
+    quiet = make_story("Quiet day", body="MOSUL (Reuters) - The city was calm on Tuesday, residents said.")
+    miss = make_event(location="Mosul", story=quiet, notes="Nothing.")
+    Event.objects.filter(pk=miss.pk).update(actor1=actor("Iraqi army", 1, ()), admin1="Nineveh", country="Iraq", country_code="IQ")
     found = listed(curator_client.get(CHANGELIST, {"q": term}))
     assert hit.pk in found and miss.pk not in found
 
 
+def test_search_matches_whole_words_stemmed_not_parts_of_words(curator_client):
+    event = make_event(notes="Shelling of a checkpoint near the market.")
+    assert event.pk in listed(curator_client.get(CHANGELIST, {"q": "checkpoints"}))  # the same stem
+    assert event.pk in listed(curator_client.get(CHANGELIST, {"q": '"air strike" -wedding'}))  # web search syntax
+    assert event.pk not in listed(curator_client.get(CHANGELIST, {"q": "checkp"}))  # ILIKE found a part of a word
+    assert event.pk not in listed(curator_client.get(CHANGELIST, {"q": "checkpoint wedding"}))  # every word
+
+
 def test_search_by_event_number(curator_client):
-    event, other = make_event(), make_event()
+    event, other, third = make_event(), make_event(), make_event()
     assert listed(curator_client.get(CHANGELIST, {"q": str(event.pk), "status": "all"})) == [event.pk]
     assert other.pk not in listed(curator_client.get(CHANGELIST, {"q": str(event.pk)}))
+    several = listed(curator_client.get(CHANGELIST, {"q": f"{event.pk}, {third.pk}"}))
+    assert sorted(several) == sorted([event.pk, third.pk])
+
+
+def test_search_by_actor_finds_every_role(curator_client):
+    sdf = actor("Syrian Democratic Forces", 2, ("SDF",))
+    as_actor2, assoc, other = make_event(), make_event(), make_event()
+    Event.objects.filter(pk=as_actor2.pk).update(actor2=sdf)
+    assoc.assoc_actors1.add(sdf)
+    found = listed(curator_client.get(CHANGELIST, {"q": "sdf"}))
+    assert set(found) == {as_actor2.pk, assoc.pk} and other.pk not in found
 
 
 def test_changelist_does_not_count_the_whole_table(curator_client, django_assert_max_num_queries):

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import path, reverse
 
 from events.admin import ingest as admin_ingest
+from events.admin.sources import StoryAdmin
 from events import ingest as ingest_module
 from events.models import IngestFailure, IngestRun, Story
 
@@ -19,7 +20,7 @@ STORY = "Rebels seize Kidal\n\nFighters near Kidal\n\nBy Jane Roe\n\nKIDAL (Reut
 
 site = admin.AdminSite(name="admin")
 admin_ingest.register(site)
-site.register(Story)
+site.register(Story, StoryAdmin)
 urlpatterns = [path("admin/", site.urls)]
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]

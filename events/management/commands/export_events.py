@@ -1,6 +1,6 @@
 """Export events: `manage.py export_events --format json|csv|geojson [-o FILE] [filters]`.
 
-Thin: the rows and writers are `events.exporting`; the columns are documented
+Thin: PostgreSQL writes the rows (`events.export_sql`); the columns are documented
 in docs/export_schema.md. `--filter "country=SY&date_from=2016-01-01"` takes
 the query string of the reader's list, `/events/export.*` and `/api/events/`
 and goes through the same FilterSet, so the four can never disagree; the
@@ -11,7 +11,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 
-from events import exporting
+from events import export_sql, exporting
 from events.choices import ReviewStatus
 from events.filtersets import EventFilterSet
 from events.models import Event
@@ -54,13 +54,13 @@ class Command(BaseCommand):
             queryset = exporting.export_queryset(
                 country=options["country"], since=options["since"], until=options["until"], status=statuses
             )
-        chunks = exporting.stream(queryset, options["format"])
+        chunks = export_sql.stream(queryset, options["format"])  # UTF-8, each chunk ends at a row's end
         if options["output"]:
-            with open(options["output"], "w", encoding="utf-8", newline="") as out:
+            with open(options["output"], "wb") as out:
                 out.writelines(chunks)
         else:
             for chunk in chunks:
-                self.stdout.write(chunk, ending="")
+                self.stdout.write(chunk.decode(), ending="")
 
     def filtered(self, options, statuses):
         """The events of the --filter query string (and the other options) through the reader's FilterSet."""
