@@ -7,36 +7,17 @@ Screenshots of the queue and the change page land in $SCREENSHOT_DIR (default /t
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from events.choices import ReviewStatus
 from events.models import Event
+from events.tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, MARKS, SCREENSHOTS
 from events.tests.personas import CAROL_PASSWORD, carol, make_event, place  # noqa: F401 (fixture)
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp"))
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = MARKS
 
 
 @pytest.fixture
