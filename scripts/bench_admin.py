@@ -36,14 +36,10 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from scripts.benchdata import fill_events  # noqa: E402
+
 
 # --- data -------------------------------------------------------------------------------------
-
-
-def event_count() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM (SELECT 1 FROM events_event LIMIT 2000000) t")
-        return cursor.fetchone()[0]
 
 
 # --- measurements ---------------------------------------------------------------------------
@@ -98,11 +94,7 @@ def main() -> None:
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
-    have = event_count()
-    if have < args.events * 0.95 and not args.no_generate:
-        print(f"{have} events; generating {args.events - have} ...", file=sys.stderr)
-        call_command("generate_events", args.events - have, seed=args.seed)
-        have = event_count()
+    have = fill_events(args.events, seed=args.seed, generate=not args.no_generate)
 
     from events.roles import make_curator
 

@@ -60,6 +60,8 @@ from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from scripts.benchdata import fill_events  # noqa: E402
+
 logging.getLogger("django.request").setLevel(logging.ERROR)  # a 400 is a result here, not news
 
 LIST_TARGET_MS, API_TARGET_MS, EXPORT_TARGET_ROWS_S = 150, 100, 20_000
@@ -377,12 +379,6 @@ def run_export(queries: list[tuple[str, str]]) -> list[str]:
 # --- main ----------------------------------------------------------------------------------------
 
 
-def event_count() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM events_event")
-        return cursor.fetchone()[0]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=1_000_000, help="fill the database up to this many events")
@@ -408,11 +404,7 @@ def main() -> None:
 
     if not args.no_migrate:
         call_command("migrate", verbosity=0)
-    have = event_count()
-    if have < args.events * 0.95 and not args.no_generate:
-        print(f"{have:,} events; generating {args.events - have:,} ...", file=sys.stderr)
-        call_command("generate_events", args.events - have, seed=args.seed)
-        have = event_count()
+    have = fill_events(args.events, seed=args.seed, generate=not args.no_generate)
     values = sample_values()
     cases = [(n, p) for n, p in filter_cases(values) if args.match.lower() in n.lower()]
     deep = [(n, p, page) for n, p, page in deep_cases() if args.match.lower() in n.lower()]
