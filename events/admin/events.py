@@ -28,6 +28,7 @@ from ..forms import EventChangeForm, place_values
 from ..merging import recompute_figures, split_source
 from ..models import Actor, Event, EventSource, Place
 from . import actions, filters
+from .changelist import QueueChangeList
 from .evidence import figures_text, proposals, review_reasons_html, source_panels
 from .paginator import EstimatedCountPaginator
 
@@ -150,6 +151,9 @@ class EventAdmin(SimpleHistoryAdmin):
 
     # --- queryset and columns ----------------------------------------------------------
 
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
+
     def get_queryset(self, request):
         newest = (
             EventSource.objects.filter(event_id=OuterRef("pk"))
@@ -184,7 +188,7 @@ class EventAdmin(SimpleHistoryAdmin):
         place = ", ".join(p for p in (obj.location, obj.admin1) if p)
         return format_html("{} <span class='cc'>{}</span>", place or "—", obj.country_code)
 
-    @admin.display(description="Killed", ordering="fatalities_best")
+    @admin.display(description="Killed", ordering="fatalities_best")  # NULLs last: changelist.NULLS_LAST
     def fatalities(self, obj):
         return figures_text(obj, "fatalities")
 

@@ -190,6 +190,23 @@ def test_changelist_does_not_count_the_whole_table(curator_client, django_assert
     assert "3 events" in response.content.decode()
 
 
+@pytest.mark.parametrize("order, expected", [("6", [2, 1, 3, 0, 4]), ("-6", [0, 3, 1, 2, 4])])
+def test_sorted_by_killed_the_unreported_come_last_and_ties_follow_the_column(curator_client, order, expected):
+    """Fewest or most killed first, events with no reported figure after all others either way;
+    equal figures by event number in the same direction (the order the indexes hold)."""
+    events = [make_event(fatalities=f) for f in (50, 7, 0, 7, None)]
+    response = curator_client.get(CHANGELIST, {"o": order})
+    assert listed(response) == [events[i].pk for i in expected]
+
+
+@pytest.mark.parametrize("order", ["3", "-8", "5.-6"])
+def test_every_column_sort_is_by_the_column_then_the_event_number(curator_client, order):
+    events = [make_event(fatalities=f, confidence=c, location=loc) for f, c, loc in ((5, 0.3, "Manbij"), (5, 0.3, "Aleppo"), (9, 0.5, "Manbij"))]
+    by_column = {"3": [0, 1, 2], "-8": [2, 1, 0], "5.-6": [1, 2, 0]}[order]
+    response = curator_client.get(CHANGELIST, {"o": order})
+    assert listed(response) == [events[i].pk for i in by_column]
+
+
 # --- bulk actions ---------------------------------------------------------------------------
 
 
