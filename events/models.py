@@ -123,7 +123,7 @@ class Story(models.Model):
     """
 
     headline = models.CharField(max_length=500)
-    headline_key = models.CharField(max_length=500, db_index=True, help_text="Normalised headline, to link versions.")
+    headline_key = models.CharField(max_length=500, help_text="Normalised headline, to link versions.")
     caption = models.TextField(blank=True)
     byline = models.CharField(max_length=500, blank=True)
     dateline = models.CharField(max_length=200, blank=True)
@@ -135,7 +135,7 @@ class Story(models.Model):
     published = models.DateField(null=True, blank=True, db_index=True)
     published_basis = models.CharField(max_length=16, choices=PublishedBasis.choices, default=PublishedBasis.UNKNOWN)
     published_evidence = models.CharField(max_length=500, blank=True)
-    fingerprint = models.CharField(max_length=64, unique=True)
+    fingerprint = models.CharField(max_length=64)
     previous_version = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="later_versions"
     )
@@ -152,7 +152,12 @@ class Story(models.Model):
         db_persist=True,
     )
 
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    # The history is read per story (by `id`); indexes on its other columns
+    # would only slow every ingested story down.
+    history = HistoricalRecords(
+        excluded_fields=["search_vector"],
+        no_db_index=["headline_key", "fingerprint", "published", "outlet", "previous_version", "ingest_run"],
+    )
 
     class Meta:
         verbose_name_plural = "stories"
@@ -165,8 +170,14 @@ class Story(models.Model):
             ),
             models.CheckConstraint(condition=~Q(body=""), name="story_body_not_empty"),
             models.CheckConstraint(condition=Q(fingerprint__regex=r"^[0-9a-f]{64}$"), name="story_fingerprint_is_sha256"),
+            # Declared here rather than as unique=True / db_index=True, which on
+            # PostgreSQL add a second (LIKE) index that nothing queries.
+            models.UniqueConstraint(fields=["fingerprint"], name="story_fingerprint_unique"),
         ]
-        indexes = [GinIndex(fields=["search_vector"], name="story_search_gin")]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="story_search_gin"),
+            models.Index(fields=["headline_key"], name="story_headline_key"),
+        ]
 
     def __str__(self) -> str:
         return self.headline
