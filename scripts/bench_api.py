@@ -30,6 +30,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from conflictdb.preload import load_and_freeze  # noqa: E402
+
+load_and_freeze()  # as each gunicorn worker does (conflictdb/wsgi.py)
+
 from django.db import connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402

@@ -54,6 +54,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from conflictdb.preload import load_and_freeze  # noqa: E402
+
+load_and_freeze()  # as each gunicorn worker does (conflictdb/wsgi.py)
+
 from django.core.management import call_command  # noqa: E402
 from django.db import OperationalError, connection, reset_queries  # noqa: E402
 from django.http import QueryDict  # noqa: E402

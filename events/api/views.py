@@ -8,7 +8,6 @@ method is refused with 403 before a view runs.
 
 from __future__ import annotations
 
-from django.db.models import F
 from django.http import Http404
 from django_filters import MultipleChoiceFilter
 from django_filters.rest_framework import DjangoFilterBackend
@@ -174,8 +173,14 @@ class EventViewSet(ReadOnlyAPIViewSet):
     queryset = Event.objects.all()
 
     def get_queryset(self):
-        events = Event.objects.annotate(merged_into_uid=F("merged_into__uid"))
-        return exporting.with_related(events, source_fields=serializers.SOURCE_FIELDS)
+        # No join for the survivors' uids: `paginate_queryset` reads them for the page.
+        return exporting.with_related(Event.objects.all(), source_fields=serializers.SOURCE_FIELDS)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            serializers.attach_survivor_uids(page)
+        return page
 
     def filter_queryset(self, queryset):
         if self.action != "list":
