@@ -7,16 +7,20 @@ reader's list and the curators' changelist both ask `estimated_count`:
   exact COUNT only when the table is small;
 * filtered: the planner's estimate for the query (EXPLAIN, no rows read);
   when it expects few rows, an exact COUNT under a short statement timeout,
-  keeping the estimate when PostgreSQL gives up.
+  keeping the estimate when PostgreSQL gives up. A COUNT that gave up is not
+  tried again for SLOW_COUNT_SECONDS: the same filters (the next page, a shared
+  link) show the estimate at once instead of waiting out the timeout again.
 
 The thresholds are arguments so that each caller (and its tests) can tune them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db import connections
 
 from . import timeouts
@@ -27,6 +31,8 @@ SMALL_TABLE_ROWS = 50_000
 COUNT_TIMEOUT_MS = 80
 # A filtered result the planner expects to be smaller than this is counted exactly.
 EXACT_BELOW = 10_000
+# How long a COUNT that ran out of time is not tried again (a filter's cost changes slowly).
+SLOW_COUNT_SECONDS = 600
 
 
 class RowCount(NamedTuple):
@@ -91,8 +97,21 @@ def table_estimate(table: str, using: str = "default") -> int:
 
 
 def count_with_timeout(qs, timeout_ms: int):
-    """COUNT(*) of `qs`, or None when it takes longer than `timeout_ms`."""
-    return timeouts.within(timeout_ms, qs.count, using=qs.db)
+    """COUNT(*) of `qs`, or None when it takes longer than `timeout_ms` (now or in the last SLOW_COUNT_SECONDS)."""
+    key = slow_count_key(qs, timeout_ms)
+    if cache.get(key):
+        return None
+    exact = timeouts.within(timeout_ms, qs.count, using=qs.db)
+    if exact is None:
+        cache.set(key, True, SLOW_COUNT_SECONDS)
+    return exact
+
+
+def slow_count_key(qs, timeout_ms: int) -> str:
+    """The cache key that marks this COUNT as slower than `timeout_ms`: its SQL and parameters."""
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    digest = hashlib.sha256(repr((qs.db, timeout_ms, sql, params)).encode()).hexdigest()[:32]
+    return f"conflictdb:slow-count:{digest}"
 
 
 def query_estimate(qs) -> int:

@@ -11,6 +11,16 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SEEDS_DIR = REPO_ROOT / "fixtures" / "seeds"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no cached chart, no COUNT remembered as slow from another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS_DIR

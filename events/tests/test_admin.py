@@ -525,6 +525,18 @@ def test_count_with_timeout_gives_up_and_leaves_the_connection_usable():
         assert cursor.fetchone()[0] == before  # the short timeout did not leak
 
 
+def test_a_count_that_ran_out_of_time_is_not_waited_for_again(django_assert_max_num_queries):
+    from events.counting import count_with_timeout
+
+    make_event()
+    slow = Event.objects.extra(where=["(SELECT true FROM pg_sleep(0.2))"])
+    assert count_with_timeout(slow, 50) is None
+    with django_assert_max_num_queries(0):  # the same COUNT again: given up at once
+        assert count_with_timeout(slow, 50) is None
+    assert count_with_timeout(slow, 1000) == 1  # a longer timeout is a new attempt
+    assert count_with_timeout(Event.objects.filter(location="Manbij"), 50) == 1  # other filters are counted
+
+
 # --- stories ---------------------------------------------------------------------------------
 
 
