@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, NamedTuple, Optional
 
@@ -87,8 +88,9 @@ def _edge(word: str) -> tuple[str, str]:
     return ("any", lower)
 
 
+@lru_cache(maxsize=16384)
 def _edges_of(token: str) -> tuple[tuple[str, str], ...]:
-    """The trie edges a text token may follow."""
+    """The trie edges a text token may follow (cached: the same words recur in every story)."""
     lower = token.lower()
     edges = [("any", lower)]
     if token[:1].isupper():

@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from extraction.caseless import lowercase_pattern, lowered
+from extraction.patternset import PatternSet
 from extraction.sentences import Sentence
 
 # Sentinel sub-types resolved later from the actors: a capture is "Government
@@ -101,7 +103,11 @@ COREFERENT_DETERMINERS = r"the|this|that|these|those|its|their|his|her|our|such"
 # Sentences that are bylines, credits or all-caps subheads.
 _NOT_PROSE = re.compile(r"^\((?:Reporting|Additional reporting|Writing|Editing|This version)|^[A-Z0-9 ,.&’'-]+$")
 
-_TRIGGER_RES = tuple((re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), sub) for pattern, sub in TRIGGER_LEXICON)
+_TRIGGER_SUBS = tuple(sub for _, sub in TRIGGER_LEXICON)
+_TRIGGERS = PatternSet([re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for pattern, _ in TRIGGER_LEXICON])
+# The same, for lowercased sentences: twice as fast (see extraction.caseless).
+_LOWERCASE_TRIGGERS = PatternSet([re.compile(rf"\b(?:{lowercase_pattern(pattern)})\b")
+                                  for pattern, _ in TRIGGER_LEXICON])
 _MODAL_BEFORE = re.compile(rf"\b(?:{MODAL_CUES})\b", re.IGNORECASE)
 _NEGATION_BEFORE = re.compile(rf"\b(?:{NEGATION_CUES})\b", re.IGNORECASE)
 _GENERIC = re.compile(rf"\b(?:{GENERIC_CUES})\b", re.IGNORECASE)
@@ -197,8 +203,10 @@ def sentence_mentions(index: int, sentence: Sentence, body: str,
     if _NOT_PROSE.match(text):
         return []
     found: list[tuple[int, int, str]] = []
-    for regex, sub in _TRIGGER_RES:
-        for match in regex.finditer(text):
+    lowercase = lowered(text)
+    triggers, searched = (_TRIGGERS, text) if lowercase is None else (_LOWERCASE_TRIGGERS, lowercase)
+    for sub, matches in zip(_TRIGGER_SUBS, triggers.finditer_each(searched)):
+        for match in matches:
             found.append((match.start(), match.end(), sub))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     kept: list[tuple[int, int, str]] = []

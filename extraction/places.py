@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from typing import NamedTuple, Optional
 
+from extraction.caseless import lowered
 from extraction.gazetteer import (
     COUNTRY_ABBREVIATIONS,
     MIN_POPULATION_MULTI_WORD,
@@ -115,16 +116,25 @@ _PART_BEFORE = re.compile(
     r"south-?eastern|south-?western)\s+(?:parts?\s+of\s+(?:the\s+)?)?$",
     re.IGNORECASE,
 )
+# Words one of which every match of these patterns holds (see _Cues).
+_DIRECTION_CUES = ("north", "south", "east", "west")
+_NEAR_CUES = ("near", "close", "outside", "around", "outskirts", "vicinity", "edge", "fringes", "countryside",
+              "suburbs")
+_PART_CUES = ("ern", "central")
 _SUBPLACE = r"((?:(?:al|el|ad|as|ash|ar|az)[-\s])?[A-Z][\w’'-]*(?:\s+(?:(?:al|el)[-\s])?[A-Z][\w’'-]*){0,2})"
 _SUBPLACE_KINDS = r"quarter|district|neighbourhood|neighborhood|suburb|area|camp"
 _SUBPLACE_BEFORE = re.compile(
     rf"\b(?:the\s+)?(?:[\w’'-]+\s+){{0,3}}?{_SUBPLACE}\s+({_SUBPLACE_KINDS})\s+of\s+(?:the\s+)?"
     rf"(?:city\s+of\s+)?$"
 )
+# The end every _SUBPLACE_BEFORE match must have ("... district of "): a search
+# for it skips to the few windows worth the full, much slower, search.
+_SUBPLACE_BEFORE_TAIL = re.compile(rf"(?:{_SUBPLACE_KINDS})\s+of\s+(?:the\s+)?(?:city\s+of\s+)?$")
 _SUBPLACE_AFTER_POSSESSIVE = re.compile(
     rf"\s+(?:(?:northern|southern|eastern|western|central|old)\s+)?{_SUBPLACE}\s+({_SUBPLACE_KINDS})\b"
 )
 _AREA_AFTER = re.compile(r"\s+(countryside|outskirts|suburbs)\b", re.IGNORECASE)
+_PROVINCE_AFTER = re.compile(r"\s+(province|governorate)s?\b", re.IGNORECASE)
 _PROVINCE_BEFORE = re.compile(r"\b(?:province|governorate)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 
 _DEMONYM_TOWN_BEFORE = re.compile(
@@ -146,11 +156,15 @@ class _Token(NamedTuple):
 
 
 def _tokens(text: str) -> list[_Token]:
+    # Called on every sentence and on every story's opening: the cheap tests
+    # come first ("s" before the possessive forms, "a"/"e" before the
+    # article regex, whose every article starts with one of them).
     tokens = []
     for match in _TOKEN.finditer(text):
-        word, start = match.group(), match.start()
+        word = match.group()
+        start, match_end = match.span()
         possessive = adjective = False
-        if word.endswith(_POSSESSIVE) and len(word) > 2:
+        if word[-1] == "s" and word.endswith(_POSSESSIVE) and len(word) > 2:
             word, possessive = word[:-2], True
         elif word.endswith(("’", "'")):
             word, possessive = word[:-1], True
@@ -160,9 +174,10 @@ def _tokens(text: str) -> list[_Token]:
                 word, adjective = head, True
         if not word:
             continue
-        if match.end() < len(text) and text[match.end()] == "-" and word.endswith("."):
+        if word[-1] == "." and match_end < len(text) and text[match_end] == "-":
             adjective = True  # "U.S.-led"
-        cap = word[0].isupper() or bool(_ARTICLE_PREFIXED.match(word))
+        first = word[0]
+        cap = first.isupper() or (first in "ae" and _ARTICLE_PREFIXED.match(word) is not None)
         tokens.append(_Token(word, start, start + len(word), cap, possessive, adjective))
     return tokens
 
@@ -235,20 +250,21 @@ class _Scanner:
         start, end = tokens[i].start, tokens[j].end
         written = text[start:end]
         key = normalise(written)
-        if not key:
-            return None
-        after = text[end + (2 if tokens[j].possessive else 0):]
-        next_word = tokens[j + 1].text if j + 1 < len(tokens) else ""
-        hint = self._local_country(start, end) or self.hint
+        if not key or (key not in self.gaz and key not in self.gaz.admin1_index
+                       and written not in COUNTRY_ABBREVIATIONS):
+            return None  # most capitalised words: admin1() and choose() know no such name, skip the context
+        after = end + (2 if tokens[j].possessive else 0)
         # "X province", "the province of X": the governorate.
-        province_after = re.match(r"^\s+(province|governorate)s?\b", after, re.IGNORECASE)
+        province_after = _PROVINCE_AFTER.match(text, after)
         if province_after or _PROVINCE_BEFORE.search(text[max(0, start - 40):start]):
-            place = self.gaz.admin1(key, hint)
+            place = self.gaz.admin1(key, self._local_country(start, end) or self.hint)
             if place is not None:
-                stop = end + province_after.end() if province_after else end
+                stop = end + (province_after.end() - after) if province_after else end
                 return self._resolution(place, start, stop, "", 3)
         if written in COUNTRY_ABBREVIATIONS:
             return self._abbreviation(i, j, written)
+        next_word = tokens[j + 1].text if j + 1 < len(tokens) else ""
+        hint = self._local_country(start, end) or self.hint
         place = self.gaz.choose(key, hint) if key in self.gaz else None
         if place is not None and not self._acceptable(place, key, i, j, next_word, hint):
             place = None
@@ -357,26 +373,27 @@ class _Scanner:
             if sub:
                 kind = sub.group(2).lower().replace("neighborhood", "neighbourhood")
                 return self._resolution(place, start, sub.end(), f"{kind} of", 2, sub.group(1))
-        sub = _SUBPLACE_BEFORE.search(before)
-        if sub and not wide:
+        sub = not wide and _SUBPLACE_BEFORE_TAIL.search(before) and _SUBPLACE_BEFORE.search(before)
+        if sub:
             kind = sub.group(2).lower().replace("neighborhood", "neighbourhood")
             return self._resolution(place, base + sub.start(1), end, f"{kind} of", 2, sub.group(1))
+        cues = _Cues(before)
         area = _AREA_AFTER.match(text, end)
         if area and not wide:
-            part = _PART_BEFORE.search(before)
+            part = cues.may_hold(_PART_CUES) and _PART_BEFORE.search(before)
             begin = base + part.start() if part else start
             return self._resolution(place, begin, area.end(), f"{area.group(1).lower()} of", 2)
-        direction = _DIRECTION_BEFORE.search(before)
+        direction = cues.may_hold(_DIRECTION_CUES) and _DIRECTION_BEFORE.search(before)
         if direction:
             relation = f"{direction.group(1).lower().replace('-', '')} of"
             return self._resolution(place, base + direction.start(), end, relation, 3 if wide else 2)
-        near = _NEAR_BEFORE.search(before)
+        near = cues.may_hold(_NEAR_CUES) and _NEAR_BEFORE.search(before)
         if near:
             phrase = near.group(1).lower()
             stripped = re.sub(r"^(on |in |the )+", "", phrase)
             relation = _NEAR_RELATIONS.get(phrase) or _NEAR_RELATIONS.get(stripped, stripped)
             return self._resolution(place, base + near.start(), end, relation, 3 if wide else 2)
-        part = _PART_BEFORE.search(before)
+        part = cues.may_hold(_PART_CUES) and _PART_BEFORE.search(before)
         if part:
             relation = f"{part.group(1).lower().replace('-', '')} part of"
             return self._resolution(place, base + part.start(), end, relation, 3 if wide else 2)
@@ -389,6 +406,24 @@ class _Scanner:
         if subplace:
             resolution.aliases = [subplace]
         return resolution
+
+
+class _Cues:
+    """Case-insensitive substring tests on a window of text.
+
+    Run before a slow case-insensitive search of the window for a pattern
+    whose every match holds one of some words: most windows hold none, and a
+    substring test costs a fraction of the search. Only a necessary
+    condition: a window that cannot be lowercased safely (see
+    extraction.caseless) always passes.
+    """
+
+    def __init__(self, window: str):
+        self.lowered = lowered(window)
+
+    def may_hold(self, words: tuple[str, ...]) -> bool:
+        """Whether the window may hold one of `words` (lowercase)."""
+        return self.lowered is None or any(word in self.lowered for word in words)
 
 
 def _drop_nested(found: list[PlaceResolution]) -> list[PlaceResolution]:
