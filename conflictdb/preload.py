@@ -11,9 +11,11 @@ page: p50 70 ms, p95 200 ms; docs/benchmarks.md). Two measures:
   objects instead of ~120,000.
 * `collect_after_response`, on Django's `request_finished` signal: the cycles
   a request leaves (model instances and their prefetch caches, DRF responses)
-  are freed after its response went out, 1-3 ms each time, instead of piling up
-  until a full collection in the middle of a later request frees them all at
-  once (20-30 ms).
+  are freed after its response went out (WSGI servers close the response, which
+  sends the signal, once its body is written), 2-5 ms each time, instead of
+  piling up until a full collection in the middle of a later request frees
+  them all at once (20-30 ms). The benchmarks, whose test client closes the
+  response inside the timed call, collect between requests instead.
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ from __future__ import annotations
 import gc
 
 
-def load_and_freeze() -> None:
+def load_and_freeze(collect_after_responses: bool = True) -> None:
     """Import every view (through the URLconf), then freeze what is alive."""
     from django.core.signals import request_finished
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 - imports the views, the API and the admin
-    request_finished.connect(collect_after_response, dispatch_uid="conflictdb.collect_after_response")
+    if collect_after_responses:
+        request_finished.connect(collect_after_response, dispatch_uid="conflictdb.collect_after_response")
     gc.collect()
     gc.freeze()
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import BigIntegerField, F, Lookup, Q, QuerySet, Value
+from django.db.models.functions import Cast
 
 from . import timeouts
 
@@ -33,8 +34,14 @@ class AnyOf(Lookup):
 
 
 def among(ids, field: str = "pk") -> Q:
-    """The condition "`field` is one of `ids`" (no ids: matches nothing)."""
-    array = Value(sorted(ids), output_field=ArrayField(BigIntegerField()))
+    """The condition "`field` is one of `ids`" (no ids: matches nothing).
+
+    The array goes as one text parameter, '{1,2,3}'::bigint[]: as a list, Django
+    and psycopg prepare each of its thousands of ids on every compile of the
+    query (4 ms for 2,500 ids, and a list page compiles its query three times).
+    """
+    text = "{" + ",".join(str(int(i)) for i in sorted(ids)) + "}"
+    array = Cast(Value(text), output_field=ArrayField(BigIntegerField()))
     return Q(AnyOf(F(field), array))
 
 
