@@ -19,6 +19,7 @@ Rules, each for a reason a user relies on:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -192,7 +193,7 @@ class _Writer:
                 if known:
                     self.unextracted_duplicate = known if unextracted else None
                     return DUPLICATE, None
-                story.save(force_insert=True)
+                _insert_with_history(story, self.run.created_by if self.run.pk else None)
         except IntegrityError as exc:
             if _is_fingerprint_conflict(exc):  # stored meanwhile by another ingest
                 return DUPLICATE, None
@@ -324,6 +325,27 @@ def _lock_and_look_up(fingerprint: str, key: str) -> tuple[Optional[int], bool, 
         if same:
             return story_id, unextracted, None
     return None, False, (rows[0][0] if rows else None)
+
+
+def _insert_with_history(story: Story, user) -> None:
+    """INSERT the story and its "created" history row (django-simple-history's own format).
+
+    The library's post_save handler builds a manager class for every row it
+    writes: 1.2 ms of Python per story, a third of ingest's own time
+    (docs/benchmarks.md, "Ingest"). Its `bulk_history_create`, on a manager
+    made once, writes the same row.
+    """
+    story.skip_history_when_saving = True
+    try:
+        story.save(force_insert=True)
+    finally:
+        del story.skip_history_when_saving  # later saves of this object are recorded as usual
+    _story_history().bulk_history_create([story], default_user=user)
+
+
+@functools.cache
+def _story_history():
+    return Story.history
 
 
 def _lock_number(key: str) -> int:

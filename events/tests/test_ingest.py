@@ -46,6 +46,22 @@ def test_the_seeds_give_14_distinct_stories_and_one_linked_version():
 
 
 @pytest.mark.django_db
+def test_each_stored_story_has_its_created_row_in_history_and_later_edits_are_recorded(django_user_model):
+    uploader = django_user_model.objects.create_user("uma")
+    run = start_run(["upload"], user=uploader)
+    ingest_records([parse_story(STORY)], run=run)
+    story = Story.objects.get()
+    (created,) = story.history.all()
+    assert created.history_type == "+" and created.history_user == uploader
+    assert (created.headline, created.body, created.fingerprint, created.published_basis) == (
+        story.headline, story.body, story.fingerprint, story.published_basis)
+    story.headline = "Rebels seize Kidal, army says"
+    story.save()
+    assert [h.history_type for h in story.history.all()] == ["~", "+"]
+    assert story.history.first().diff_against(created).changed_fields == ["headline"]
+
+
+@pytest.mark.django_db
 def test_ingesting_twice_adds_nothing():
     run_ingest(seed_items())
     _, again = run_ingest(seed_items())
