@@ -81,6 +81,7 @@ def measure(count: int, corpus: Path | None) -> dict:
     django.setup()
     from django.db import connection
 
+    from conflictdb.preload import freeze_loaded
     from events.ingest import finish_run, ingest_records, start_run
     from events.models import Story
     from extraction.sources import iter_story_inputs
@@ -93,6 +94,7 @@ def measure(count: int, corpus: Path | None) -> dict:
     split_s = time.perf_counter() - started
 
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    freeze_loaded()  # as manage.py ingest does
     try:
         runs = []
         for _ in range(2):

@@ -15,6 +15,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from conflictdb.preload import freeze_loaded
 from events.choices import IngestStatus
 from events.ingest import (
     DUPLICATE,
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             "published": options["published"].isoformat() if options["published"] else None,
             "outlet": options["outlet"], "dry_run": dry_run, "max_bytes": max_bytes, "extract": not options["no_extract"],
         }
+        freeze_loaded()  # a long run: the collector need not walk what is loaded (conflictdb/preload.py)
         run = start_run(paths, options=run_options, dry_run=dry_run)
         bar = self._progress_bar(paths, options["quiet"])
         items = iter_story_inputs(paths, max_bytes=max_bytes, progress=bar.update if bar else None)
