@@ -13,7 +13,10 @@ DATABASE_URL, dropped afterwards), with event extraction off, and reports:
 * split   - stories/s for reading and splitting the files alone (no database);
 * store   - stories/s for `ingest` end to end (read, split, one transaction per story);
 * again   - stories/s for ingesting the same folder again (every story already known);
-* peak RSS of the process, which stays flat as the corpus grows because files are streamed.
+* peak RSS of the process, which stays flat as the corpus grows because files are streamed;
+* CPU time per new story of this process and of its PostgreSQL backend: steadier than the
+  rates on a machine whose speed varies (both run on the same cores; the wall time is about
+  their sum, since each waits for the other).
 """
 
 from __future__ import annotations
@@ -96,12 +99,15 @@ def measure(count: int, corpus: Path | None) -> dict:
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     freeze_loaded()  # as manage.py ingest does
     try:
-        runs = []
+        runs, cpu = [], None
         for _ in range(2):
             run = start_run([str(folder)])
-            started = time.perf_counter()
+            backend = backend_cpu_seconds(connection)
+            started, started_cpu = time.perf_counter(), time.process_time()
             result = ingest_records(iter_story_inputs([folder]), run=run)
             runs.append(time.perf_counter() - started)
+            if cpu is None:  # the first run: every story new
+                cpu = (time.process_time() - started_cpu, backend_cpu_seconds(connection) - backend)
             finish_run(run, result)
         stored = Story.objects.count()
     finally:
@@ -111,7 +117,20 @@ def measure(count: int, corpus: Path | None) -> dict:
         "stories": count, "corpus_mb": round(size / 1048576, 1), "split_per_s": round(split / split_s),
         "store_per_s": round(count / runs[0]), "again_per_s": round(count / runs[1]), "stored": stored,
         "peak_rss_mb": round(peak_kb / 1024, 1), "failed": result.failed,
+        "python_ms": round(cpu[0] / count * 1000, 2), "postgres_ms": round(cpu[1] / count * 1000, 2),
     }
+
+
+def backend_cpu_seconds(connection) -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (Linux /proc; NaN elsewhere)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
@@ -124,15 +143,16 @@ def main() -> None:
         corpus = args.keep_corpus / str(args.one) if args.keep_corpus else None
         print(json.dumps(measure(args.one, corpus)))
         return
-    print("| stories | corpus | split only | split + store | again (all known) | peak RSS |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| stories | corpus | split only | split + store | again (all known) | peak RSS | CPU per new story: Python + PostgreSQL |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n in args.sizes:
         command = [sys.executable, __file__, "--one", str(n)] + (["--keep-corpus", str(args.keep_corpus)] if args.keep_corpus else [])
         figures = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
         assert figures["stored"] == n and figures["failed"] == 0, figures
         print(
             f"| {n:,} | {figures['corpus_mb']} MB | {figures['split_per_s']:,} stories/s | {figures['store_per_s']:,} stories/s "
-            f"| {figures['again_per_s']:,} stories/s | {figures['peak_rss_mb']} MB |",
+            f"| {figures['again_per_s']:,} stories/s | {figures['peak_rss_mb']} MB "
+            f"| {figures['python_ms']} + {figures['postgres_ms']} ms |",
             flush=True,
         )
 
