@@ -16,7 +16,6 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from extraction import taxonomy
@@ -207,16 +206,6 @@ class Actor(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):
-        """Saved with another name or type, the actor changes what its events' rows say: their
-        `updated_at` moves too, so an `updated_since` sync fetches them again."""
-        before = Actor.objects.filter(pk=self.pk).values_list("name", "actor_type").first() if self.pk else None
-        super().save(*args, **kwargs)
-        if before is not None and before != (self.name, self.actor_type):
-            Event.objects.filter(
-                Q(actor1=self) | Q(actor2=self) | Q(assoc_actors1=self) | Q(assoc_actors2=self)
-            ).update(updated_at=timezone.now())
 
     @property
     def actor_type_label(self) -> str:

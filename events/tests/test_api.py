@@ -188,30 +188,6 @@ def test_updated_since_returns_what_changed_at_or_after_it_oldest_change_first(m
     assert uids(get("/api/events/", updated_since=timezone.now().isoformat())) == []
 
 
-def test_renaming_an_actor_is_a_change_of_its_events_for_sync(manbij, mosul):
-    """The export rows show actor names and types: renamed or retyped, the actor's events come back."""
-    raqqa = make_event(location="Raqqa")
-    civilians = actor("Civilians (Syria)", actor_type=7, aliases=())
-    mosul.actor1 = actor("Iraqi Security Forces", actor_type=1, aliases=())
-    mosul.save()
-    raqqa.assoc_actors2.add(civilians)
-    age(manbij, mosul, raqqa)
-    since = timezone.now()
-    civilians.notes = "Not shown in the rows."
-    civilians.save()
-    assert uids(get("/api/events/", updated_since=since.isoformat())) == []
-    civilians.name = "Civilians (Syria) - unarmed"
-    civilians.save()
-    assert uids(get("/api/events/", updated_since=since.isoformat())) == [str(raqqa.uid)]
-    since = timezone.now()
-    islamic_state = actor()  # actor 1 of manbij and raqqa
-    islamic_state.actor_type = 3
-    islamic_state.save()
-    rows = get("/api/events/", updated_since=since.isoformat()).json()["results"]
-    assert {r["uid"] for r in rows} == {str(manbij.uid), str(raqqa.uid)}
-    assert {r["inter1"] for r in rows} == {"Political militia"}
-
-
 def test_sync_returns_tombstones_after_a_real_merge_and_a_reject(manbij, mosul, carol):  # noqa: F811
     raqqa = make_event(location="Raqqa")
     age(manbij, mosul, raqqa)
