@@ -31,11 +31,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from conflictdb.preload import load_and_freeze  # noqa: E402
+from scripts.benchdata import load_like_a_web_worker  # noqa: E402
 
-# As each gunicorn worker does (conflictdb/wsgi.py), except that garbage is collected between
-# the timed requests: a worker collects once the response went out, the test client before it returns.
-load_and_freeze(collect_after_responses=False)
+load_like_a_web_worker()
 
 from django.db import connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402

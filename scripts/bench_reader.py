@@ -55,19 +55,15 @@ import django  # noqa: E402
 
 django.setup()
 
-from conflictdb.preload import load_and_freeze  # noqa: E402
-
-# As each gunicorn worker does (conflictdb/wsgi.py), except that garbage is collected between
-# the timed requests: a worker collects once the response went out, the test client before it returns.
-load_and_freeze(collect_after_responses=False)
-
 from django.core.management import call_command  # noqa: E402
 from django.db import OperationalError, connection, reset_queries  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from scripts.benchdata import fill_events  # noqa: E402
+from scripts.benchdata import fill_events, load_like_a_web_worker  # noqa: E402
+
+load_like_a_web_worker()
 
 logging.getLogger("django.request").setLevel(logging.ERROR)  # a 400 is a result here, not news
 

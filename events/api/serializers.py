@@ -60,7 +60,7 @@ def attach_survivor_uids(events: list[Event]) -> None:
 
     Not a join in the page query: with a self-join beside its LIMIT PostgreSQL
     picked plans 2-20 times slower for the filters that match few events
-    (a small outlet's page 18 -> 33 ms, fatalities >= 100 5 -> 31 ms; docs/benchmarks.md).
+    (a small outlet's page query 33 ms with the join, 18 without; fatalities >= 100 31 and 5; docs/benchmarks.md).
     """
     survivors = {event.merged_into_id for event in events if event.merged_into_id}
     if not survivors:
