@@ -152,6 +152,10 @@ for _alias, _db in DATABASES.items():
         raise ImproperlyConfigured(f"conflictdb runs on PostgreSQL only; the {_alias} database URL names {_db['ENGINE']}")
     _db.setdefault("OPTIONS", {})
     _db["OPTIONS"].setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+    # Django turns psycopg's prepared statements off. Its own cursors bind on
+    # the client and never prepare, so this only lets the statement of
+    # events/story_insert.py be planned once per connection instead of per story.
+    _db["OPTIONS"].setdefault("prepare_threshold", 5)
     if _statement_timeout_ms:
         _db["OPTIONS"]["options"] = f"-c statement_timeout={_statement_timeout_ms}"
 

@@ -6,9 +6,9 @@ Rules, each for a reason a user relies on:
   a batch or leaves half a story behind; its failure is an IngestFailure row.
 * "Already known" is decided by the database: `Story.fingerprint` is unique,
   and an insert that hits it is a duplicate. Two ingests of the same files at
-  the same time therefore store each story once. (A look-up first keeps the
-  common re-ingest from raising errors in the server log; it is only an
-  optimisation.)
+  the same time therefore store each story once. (A look-up in the same
+  statement keeps the common re-ingest from raising errors in the server log;
+  it is only an optimisation.) The statement is in story_insert.py.
 * A story whose headline key is already stored under another fingerprint is a
   new version and points at the earliest story with that key. A transaction
   advisory lock on the key makes two concurrent versions agree on that story.
@@ -19,8 +19,6 @@ Rules, each for a reason a user relies on:
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional, Union
@@ -34,6 +32,7 @@ from extraction.sources import Failure
 
 from .choices import IngestStatus, PublishedBasis
 from .models import IngestFailure, IngestRun, Outlet, Story
+from .story_insert import HISTORICAL_STORY, is_fingerprint_conflict, store_unless_known
 
 logger = logging.getLogger(__name__)
 
@@ -189,16 +188,22 @@ class _Writer:
         self.unextracted_duplicate = None
         try:
             with transaction.atomic():
-                known, unextracted, story.previous_version_id = _lock_and_look_up(story.fingerprint, story.headline_key)
-                if known:
-                    self.unextracted_duplicate = known if unextracted else None
-                    return DUPLICATE, None
-                _insert_with_history(story, self.run.created_by if self.run.pk else None)
+                outcome = store_unless_known(story, user_id=self.history_user_id(story))
         except IntegrityError as exc:
-            if _is_fingerprint_conflict(exc):  # stored meanwhile by another ingest
+            if is_fingerprint_conflict(exc):  # stored meanwhile by another ingest
                 return DUPLICATE, None
             raise
+        if outcome.known_id is not None:
+            self.unextracted_duplicate = outcome.known_id if outcome.known_unextracted else None
+            return DUPLICATE, None
         return (NEW_VERSION if story.previous_version_id else NEW), story
+
+    def history_user_id(self, story: Story) -> Optional[int]:
+        """Who the "created" history row names: the run's user, else simple-history's default (the request's)."""
+        if self.run.pk and self.run.created_by_id:
+            return self.run.created_by_id
+        user = HISTORICAL_STORY.get_default_history_user(story)
+        return user.pk if user is not None else None
 
     def build(self, record: StoryRecord) -> Story:
         if not record.body.strip():
@@ -296,67 +301,6 @@ def _fail(result: IngestResult, run: IngestRun, failure: Failure, dry_run: bool)
 def _storable(text: str) -> str:
     """Text PostgreSQL accepts: a failure's excerpt may hold the very NUL that made it fail."""
     return text.replace("\x00", "\ufffd")
-
-
-def _lock_and_look_up(fingerprint: str, key: str) -> tuple[Optional[int], bool, Optional[int]]:
-    """(id of the same story if stored, is that one still unextracted?, earliest story with this
-    headline key) - inside the story's transaction.
-
-    Takes a transaction advisory lock on the headline key first, so that two
-    ingests storing versions of one story agree on the earliest. Also turns
-    off synchronous commit for this transaction only: a crash may lose the
-    last few stories of a run (never half a story), which re-running the
-    idempotent ingest restores, and `finish_run`'s ordinary commit makes every
-    earlier story durable. That halves the time per story.
-    """
-    table = Story._meta.db_table
-    with connection.cursor() as cursor:
-        if key:
-            cursor.execute("SELECT set_config('synchronous_commit', 'off', true), pg_advisory_xact_lock(%s)", [_lock_number(key)])
-        else:
-            cursor.execute("SELECT set_config('synchronous_commit', 'off', true)")
-        cursor.execute(
-            f"SELECT id, true, extracted_at IS NULL FROM {table} WHERE fingerprint = %s "
-            f"UNION ALL (SELECT id, false, false FROM {table} WHERE headline_key = %s AND %s <> '' ORDER BY id LIMIT 1)",
-            [fingerprint, key, key],
-        )
-        rows = cursor.fetchall()
-    for story_id, same, unextracted in rows:
-        if same:
-            return story_id, unextracted, None
-    return None, False, (rows[0][0] if rows else None)
-
-
-def _insert_with_history(story: Story, user) -> None:
-    """INSERT the story and its "created" history row (django-simple-history's own format).
-
-    The library's post_save handler builds a manager class for every row it
-    writes: 1.2 ms of Python per story, a third of ingest's own time
-    (docs/benchmarks.md, "Ingest"). Its `bulk_history_create`, on a manager
-    made once, writes the same row.
-    """
-    story.skip_history_when_saving = True
-    try:
-        story.save(force_insert=True)
-    finally:
-        del story.skip_history_when_saving  # later saves of this object are recorded as usual
-    _story_history().bulk_history_create([story], default_user=user)
-
-
-@functools.cache
-def _story_history():
-    return Story.history
-
-
-def _lock_number(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
-
-
-def _is_fingerprint_conflict(exc: IntegrityError) -> bool:
-    cause = exc.__cause__
-    diag = getattr(cause, "diag", None)
-    constraint = getattr(diag, "constraint_name", "") or ""
-    return getattr(cause, "sqlstate", "") == "23505" and "fingerprint" in constraint
 
 
 def _one_line(exc: Exception) -> str:

@@ -176,7 +176,10 @@ class Story(models.Model):
         ]
         indexes = [
             GinIndex(fields=["search_vector"], name="story_search_gin"),
-            models.Index(fields=["headline_key"], name="story_headline_key"),
+            # Ingest asks for the earliest story with a key (ORDER BY id LIMIT 1) with
+            # a plan made once per connection; with id in the index no plan can
+            # walk the primary key instead, even one made while the table was empty.
+            models.Index(fields=["headline_key", "id"], name="story_headline_key_id"),
         ]
 
     def __str__(self) -> str:

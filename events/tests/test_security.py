@@ -402,8 +402,10 @@ def trusted(node: ast.AST, names: set[str]) -> bool:
     """SQL text made only of literals, table names, integers and ORM-compiled SQL."""
     if isinstance(node, ast.Constant):
         return True
-    if isinstance(node, ast.Attribute) and node.attr == "db_table":
+    if isinstance(node, ast.Attribute) and node.attr in ("db_table", "column", "attname"):  # a model's own names
         return True
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp)):  # f.column for f in fields
+        return trusted(node.elt, names)
     if isinstance(node, ast.Name):
         return node.id in names
     if isinstance(node, ast.Call):
@@ -418,6 +420,15 @@ def trusted(node: ast.AST, names: set[str]) -> bool:
     if isinstance(node, (ast.List, ast.Tuple)):
         return all(trusted(element, names) for element in node.elts)
     return False
+
+
+def module_constants(tree: ast.Module) -> set[str]:
+    """Names a module assigns at its top level from trusted SQL text (each may use those before it)."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and trusted(node.value, names):
+            names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+    return names
 
 
 def is_count(node: ast.AST) -> bool:
@@ -457,8 +468,9 @@ def test_no_sql_is_built_from_input_in_the_application():
             functions = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
             # A nested function sees the trusted names of the functions around it (a closure).
             enclosing = {id(inner): outer for outer in functions for inner in ast.walk(outer) if inner in functions and inner is not outer}
+            constants = module_constants(tree)
             for function in [tree, *functions]:
-                names, scope = set(trusted_names(function)), function
+                names, scope = trusted_names(function) | constants, function
                 while id(scope) in enclosing:
                     scope = enclosing[id(scope)]
                     names |= trusted_names(scope)
@@ -475,7 +487,7 @@ def test_no_sql_is_built_from_input_in_the_application():
 def sql_offenders(source: str) -> list[int]:
     """Line numbers of SQL sinks in `source` whose SQL text the check above does not trust."""
     tree = ast.parse(source)
-    names = trusted_names(tree)
+    names = trusted_names(tree) | module_constants(tree)
     return [
         node.lineno for node in ast.walk(tree)
         if isinstance(node, ast.Call) and getattr(node.func, "attr", "") in SQL_SINKS
@@ -490,6 +502,12 @@ def test_the_sql_check_rejects_text_from_input_and_accepts_fragments_of_constant
     assert sql_offenders("cursor.execute('SELECT ' + sep.join(['%s'] * 2))") == [1]
     assert sql_offenders("cursor.execute('SELECT ' + ', '.join(['set_config(%s, %s, true)'] * len(names)), params)") == []
     assert sql_offenders("sql, params = qs.query.sql_with_params()\ncursor.execute('EXPLAIN ' + sql, params)") == []
+    assert sql_offenders("cursor.execute('SELECT ' + ', '.join(f.column for f in Story._meta.fields))") == []
+    assert sql_offenders("cursor.execute('SELECT ' + ', '.join(c for c in columns))") == [1]
+    assert sql_offenders("cursor.execute('SELECT ' + ', '.join([name.upper() for name in columns]))") == [1]
+    constant = "TABLE = Story._meta.db_table\nSQL = f'SELECT * FROM {TABLE}'\ndef count():\n    cursor.execute(SQL)"
+    assert sql_offenders(constant) == []
+    assert sql_offenders(constant.replace("Story._meta.db_table", "request.GET['t']")) == [4]
 
 # --- uploads ---------------------------------------------------------------------------------
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -218,6 +220,29 @@ def test_headline_key_drops_punctuation():
     assert headline_key("Mass killings threaten “eradication”: group") == headline_key("MASS KILLINGS THREATEN 'ERADICATION' - GROUP")
     assert headline_key("") == "" and headline_key("!!!") == ""
     assert normalise_text("A\u00a0B") == "a b"
+
+
+def _normalise_by_definition(text: str) -> str:
+    """normalise_text as first written; stored fingerprints depend on it never changing."""
+    import unicodedata
+
+    from extraction.fingerprint import _TRANSLATE
+
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).translate(_TRANSLATE)).strip().casefold()
+
+
+def test_normalised_text_is_unchanged_by_the_faster_folding():
+    every_character = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for start in range(0, len(every_character), 4096):
+        chunk = every_character[start:start + 4096]
+        assert normalise_text(chunk) == _normalise_by_definition(chunk)
+    rng = random.Random(7)
+    pieces = ["a", "B", " ", "\n", "\u00a0", "\u2013", "\u201c", "`", "\u00ad", "\u200b", "\ufeff", "\u2003", "ﬁ", "İ", "ß", "\t\t"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        assert normalise_text(text) == _normalise_by_definition(text), repr(text)
+    for paragraph in SEED_PARAGRAPHS:
+        assert normalise_text(paragraph) == _normalise_by_definition(paragraph)
 
 
 # --- Fuzzing --------------------------------------------------------------------------------
