@@ -111,7 +111,7 @@ COUNTRY_ALIASES = {
     "US": ["United States of America", "America"],
     "GB": ["Britain", "Great Britain", "England", "Scotland", "Wales"],
     "CD": ["Democratic Republic of Congo", "DR Congo", "DRC", "Congo-Kinshasa"],
-    "CG": ["Congo-Brazzaville", "Congo Republic"],
+    "CG": ["Congo-Brazzaville", "Congo Republic", "Republic of Congo"],
     "CI": ["Cote d'Ivoire", "Côte d'Ivoire"],
     "MM": ["Burma"],
     "PS": ["Palestine", "Palestinian territories", "West Bank", "Gaza Strip"],
@@ -123,6 +123,12 @@ COUNTRY_ALIASES = {
     "AE": ["UAE", "Emirates"],
     "NL": ["Holland"],
 }
+
+# Names that ISO gives one country and the wires another. pycountry calls the
+# Republic of the Congo "Congo"; Reuters, AP and AFP write "Congo" for the
+# Democratic Republic ("fighting in eastern Congo") and "Republic of Congo" for
+# Brazzaville's.
+WIRE_COUNTRY_NAMES = {"Congo": "CD"}
 
 # Abbreviations that are places only in "in the U.S."-like contexts: "U.S.
 # officials" and "U.S.-led" use them as adjectives.
@@ -147,6 +153,7 @@ def _country_tables() -> tuple[dict[str, str], dict[str, str]]:
             key = normalise(spelling) if spelling else ""
             if key:
                 keys.setdefault(key, iso2)
+    keys.update({normalise(name): iso2 for name, iso2 in WIRE_COUNTRY_NAMES.items()})
     return names, keys
 
 

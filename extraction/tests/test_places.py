@@ -193,6 +193,17 @@ def test_western_libya_is_a_region_of_the_country():
     assert (places[2].relation, places[2].geo_precision) == ("western part of", 3)
 
 
+def test_congo_is_the_democratic_republic_as_the_wires_write_it():
+    drc = "GOMA, Congo (Reuters) - Rebels killed 12 villagers in eastern Congo on Monday near Beni, the army said."
+    assert country_hint(drc) == "CD"
+    beni = only(find_places(drc, country_hint=country_hint(drc)), "Beni")
+    assert (beni.iso2, beni.admin1) == ("CD", "Nord Kivu")
+    brazzaville = "BRAZZAVILLE (Reuters) - Soldiers clashed with rebels in the Pool region of Republic of Congo on Monday."
+    assert country_hint(brazzaville) == "CG"
+    assert [resolve_country(name) for name in ("Congo", "DR Congo", "Republic of Congo", "Republic of the Congo", "Congo-Brazzaville")] == [
+        "CD", "CD", "CG", "CG", "CG"]
+
+
 def test_names_inside_longer_proper_names_are_not_places():
     sentence = ("The U.S.-backed Syria Democratic Forces (SDF), an alliance of Kurdish and Arab fighters, "
                 "launched an offensive at the end of May to seize the last territory held by Islamic State "
