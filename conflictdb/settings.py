@@ -10,6 +10,7 @@ start without a real SECRET_KEY.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -198,8 +199,22 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 *
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 
+def _api_rate(raw: str):
+    """`API_RATE_LIMIT`: requests per client address, as DRF writes it ("600/min"); "off" for none."""
+    if raw.strip().lower() in ("off", "0", "none", ""):
+        return None
+    if not re.fullmatch(r"[1-9]\d*/(s|sec|second|m|min|minute|h|hour|d|day)", raw.strip()):
+        raise ImproperlyConfigured(f"API_RATE_LIMIT={raw!r} is not a rate like 600/min, 20/s, 10000/day or off")
+    return raw.strip()
+
+
+API_RATE_LIMIT = _api_rate(env_str("API_RATE_LIMIT", "600/min"))  # events/api/throttling.py
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # How many proxies in front add an X-Forwarded-For entry. 0: the rate limit counts
+    # clients by the address that connects and ignores the header, which anyone can send.
+    "NUM_PROXIES": env_int("API_NUM_PROXIES", 0),
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",

@@ -164,7 +164,8 @@ def main() -> None:
     if not args.database_url:
         parser.error("give --database-url or set DATABASE_URL")
 
-    env = {**os.environ, "DATABASE_URL": args.database_url, "PYTHONPATH": str(ROOT)}
+    # All simulated users come from 127.0.0.1: the per-address API rate limit would refuse them as one client.
+    env = {"API_RATE_LIMIT": "off", **os.environ, "DATABASE_URL": args.database_url, "PYTHONPATH": str(ROOT)}
     values = sample_values(args.database_url)
     port = free_port()
     url = f"http://127.0.0.1:{port}"

@@ -24,6 +24,7 @@ from ..models import Actor, Event, Place, Story
 from . import schema, serializers  # noqa: F401 (schema registers the filter parameters' limits)
 from .errors import api_exception_handler
 from .pagination import KeysetPagination
+from .throttling import PerClientRate
 
 SCHEMA_VERSION_HEADER = "X-Schema-Version"
 # Query parameters of every list besides its filters.
@@ -53,6 +54,7 @@ class APIDefaults(SchemaVersionHeader):
 
     authentication_classes = ()  # reading is open to all and nothing can be written: no credentials to accept
     permission_classes = (ReadOnly,)
+    throttle_classes = (PerClientRate,)
     renderer_classes = (JSONRenderer,)
 
     def get_exception_handler(self):
@@ -147,6 +149,10 @@ def event_or_tombstone(many: bool = False) -> PolymorphicProxySerializer:
 
 ERROR = OpenApiResponse(serializers.ErrorSerializer, description="A parameter is malformed: `error` says which and why.")
 NOT_FOUND = OpenApiResponse(serializers.ErrorSerializer, description="No such object.")
+THROTTLED = OpenApiResponse(
+    serializers.ErrorSerializer,
+    description="Over the rate limit (`API_RATE_LIMIT`, per client address): wait the seconds the `Retry-After` header gives.",
+)
 
 
 @extend_schema_view(
@@ -157,12 +163,12 @@ NOT_FOUND = OpenApiResponse(serializers.ErrorSerializer, description="No such ob
             "With `updated_since` (incremental sync): events changed at or after it, oldest change first "
             "(`updated_at, id`), rejected and merged ones as tombstones."
         ),
-        responses={200: event_or_tombstone(many=True), 400: ERROR},
+        responses={200: event_or_tombstone(many=True), 400: ERROR, 429: THROTTLED},
     ),
     retrieve=extend_schema(
         summary="One event by its public uid",
         description="A rejected or merged event answers with its tombstone (`merged_into`: the survivor's uid).",
-        responses={200: event_or_tombstone(), 404: NOT_FOUND},
+        responses={200: event_or_tombstone(), 404: NOT_FOUND, 429: THROTTLED},
     ),
 )
 class EventViewSet(ReadOnlyAPIViewSet):
@@ -200,8 +206,8 @@ class EventViewSet(ReadOnlyAPIViewSet):
 
 def _simple(summary: str, many_serializer, one_serializer=None):
     return extend_schema_view(
-        list=extend_schema(summary=summary, responses={200: many_serializer(many=True), 400: ERROR}),
-        retrieve=extend_schema(responses={200: one_serializer or many_serializer, 404: NOT_FOUND}),
+        list=extend_schema(summary=summary, responses={200: many_serializer(many=True), 400: ERROR, 429: THROTTLED}),
+        retrieve=extend_schema(responses={200: one_serializer or many_serializer, 404: NOT_FOUND, 429: THROTTLED}),
     )
 
 

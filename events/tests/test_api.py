@@ -455,3 +455,41 @@ def test_a_query_past_the_statement_timeout_is_a_503_that_says_what_to_do(manbij
         pytest.skip("the query beat a 1 ms timeout")
     assert response.status_code == 503
     assert "Narrow it" in response.json()["error"]
+
+
+# --- rate limit -------------------------------------------------------------------------------
+
+
+def test_a_client_over_the_rate_limit_is_told_to_wait_and_others_are_not(mosul, settings):
+    settings.API_RATE_LIMIT = "3/min"
+    answers = [Client(REMOTE_ADDR="203.0.113.7").get("/api/events/").status_code for _ in range(3)]
+    refused = Client(REMOTE_ADDR="203.0.113.7").get(f"/api/events/{mosul.uid}/")
+    assert answers == [200, 200, 200]
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
+    assert "throttled" in refused.json()["error"] and refused["X-Schema-Version"] == exporting.SCHEMA_VERSION
+    assert Client(REMOTE_ADDR="198.51.100.2").get("/api/events/").status_code == 200  # counted per address
+    spoofed = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="192.0.2.99").get("/api/events/")
+    assert spoofed.status_code == 429  # with no proxy declared, a header the client wrote changes nothing
+    assert Client(REMOTE_ADDR="203.0.113.7").get("/events/").status_code == 200  # the pages are not the API
+
+
+def test_the_rate_limit_can_be_turned_off(mosul, settings):
+    settings.API_RATE_LIMIT = None
+    assert {Client().get("/api/events/").status_code for _ in range(20)} == {200}
+
+
+def test_the_schema_tells_clients_about_the_rate_limit():
+    schema = json.loads(Client().get("/api/schema/", {"format": "json"}).content)
+    assert "429" in schema["paths"]["/api/events/"]["get"]["responses"]
+
+
+def test_behind_a_proxy_each_forwarded_client_is_counted_on_its_own(mosul, settings):
+    settings.API_RATE_LIMIT = "2/min"
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    proxy = "127.0.0.1"
+
+    def via_proxy(client_address):
+        return Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=client_address).get("/api/events/").status_code
+
+    assert [via_proxy("203.0.113.7") for _ in range(3)] == [200, 200, 429]
+    assert via_proxy("198.51.100.2") == 200

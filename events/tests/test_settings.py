@@ -54,6 +54,18 @@ def test_a_malformed_boolean_is_an_error_not_a_guess():
     assert "DEBUG='perhaps' is not a boolean" in result.stderr
 
 
+def test_a_malformed_api_rate_limit_is_an_error_and_off_turns_it_off():
+    result = load_settings(API_RATE_LIMIT="lots")
+    assert result.returncode != 0
+    assert "API_RATE_LIMIT='lots' is not a rate" in result.stderr
+    code = "import conflictdb.settings as s; print(s.API_RATE_LIMIT)"
+    answers = [
+        subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env={**os.environ, "API_RATE_LIMIT": value}, capture_output=True, text=True).stdout.strip()
+        for value in ("20/s", "off")
+    ]
+    assert answers == ["20/s", "None"]
+
+
 def test_a_web_worker_hides_the_loaded_application_from_the_garbage_collector():
     """gunicorn imports conflictdb.wsgi in each worker: after it, a full collection skips the
     modules, models and views (which cost a worker 70-120 ms a collection)."""
