@@ -162,6 +162,30 @@ for _alias, _db in DATABASES.items():
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's cache holds the API's rate-limit counts (events/api/throttling.py), the
+# remembered slow counts (events/counting.py), chart results and choice lists.
+# With REDIS_URL every worker shares it, and a Redis that is down or slow is
+# skipped (logged) instead of failing the request: the limit then lets everyone
+# through. Without REDIS_URL each worker keeps its own, in memory.
+REDIS_URL = env_str("REDIS_URL", "")
+
+
+def redis_caches(location: str, key_prefix: str) -> dict:
+    """CACHES for a Redis at `location`: short socket timeouts, errors skipped (and logged)."""
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": key_prefix,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25},
+        }
+    }
+
+
+if REDIS_URL:
+    CACHES = redis_caches(REDIS_URL, env_str("CACHE_KEY_PREFIX", "conflictdb"))
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # a skipped Redis error is still a warning in the log
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

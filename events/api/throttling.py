@@ -6,8 +6,9 @@ the `X-Forwarded-For` entry the first of them added (never one a client wrote). 
 request (DRF's own throttles read theirs once, at import) so that a test or
 an operator's override applies at once; None turns the limit off.
 
-Counts live in Django's cache. The default cache is each worker's memory, so
-with N gunicorn workers a client can make up to N times the rate.
+Counts live in Django's cache: shared by every worker with REDIS_URL, else
+each worker's own memory, so that N gunicorn workers let a client make up to
+N times the rate.
 """
 
 from __future__ import annotations

@@ -12,10 +12,15 @@ SEEDS_DIR = REPO_ROOT / "fixtures" / "seeds"
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with an empty cache: no cached chart, no COUNT remembered as slow from another test."""
+def empty_cache(settings):
+    """Each test starts with an empty cache: no cached chart, no COUNT remembered as slow from another test.
+
+    Always the in-memory cache, even with REDIS_URL set: clearing a Redis would
+    empty the whole database of whoever else uses it.
+    """
     from django.core.cache import cache
 
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     yield
     cache.clear()

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import uuid
 
 import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+
+from conflictdb.settings import redis_caches
 
 from events import exporting
 from events.api import serializers
@@ -493,3 +497,32 @@ def test_behind_a_proxy_each_forwarded_client_is_counted_on_its_own(mosul, setti
 
     assert [via_proxy("203.0.113.7") for _ in range(3)] == [200, 200, 429]
     assert via_proxy("198.51.100.2") == 200
+
+
+REDIS_FOR_TESTS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def test_with_redis_the_counts_are_kept_where_every_worker_reads_them(mosul, settings):
+    import redis
+
+    client = redis.Redis.from_url(REDIS_FOR_TESTS, socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {REDIS_FOR_TESTS} (TEST_REDIS_URL)")
+    prefix = f"cdbtest{uuid.uuid4().hex[:8]}"
+    settings.CACHES = redis_caches(REDIS_FOR_TESTS, prefix)
+    settings.API_RATE_LIMIT = "2/min"
+    try:
+        assert [Client(REMOTE_ADDR="203.0.113.9").get("/api/events/").status_code for _ in range(3)] == [200, 200, 429]
+        keys = [key.decode() for key in client.scan_iter(f"{prefix}:*")]
+        assert any("throttle_api_203.0.113.9" in key for key in keys), keys
+    finally:
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+
+
+def test_a_redis_that_is_down_lets_the_api_answer(mosul, settings):
+    settings.CACHES = redis_caches("redis://127.0.0.1:1/0", "down")  # nothing listens on port 1
+    settings.API_RATE_LIMIT = "1/min"
+    assert [Client().get("/api/events/").status_code for _ in range(3)] == [200, 200, 200]

@@ -66,6 +66,16 @@ def test_a_malformed_api_rate_limit_is_an_error_and_off_turns_it_off():
     assert answers == ["20/s", "None"]
 
 
+def test_redis_url_shares_the_cache_between_workers_else_each_keeps_its_own():
+    code = "import conflictdb.settings as s; print(s.CACHES['default']['BACKEND'] if hasattr(s, 'CACHES') else 'default')"
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    backends = [
+        subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env={**env, **extra}, capture_output=True, text=True).stdout.strip()
+        for extra in ({"REDIS_URL": "redis://cache.internal:6379/0"}, {})
+    ]
+    assert backends == ["django_redis.cache.RedisCache", "default"]
+
+
 def test_a_web_worker_hides_the_loaded_application_from_the_garbage_collector():
     """gunicorn imports conflictdb.wsgi in each worker: after it, a full collection skips the
     modules, models and views (which cost a worker 70-120 ms a collection)."""
