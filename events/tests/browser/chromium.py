@@ -26,6 +26,18 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp"))
 
+def close_connections_of_this_context() -> None:
+    """Close the database connections opened while Playwright's loop ran.
+
+    Django keeps a connection per thread and asyncio context; the ones opened
+    inside `sync_playwright()` are not the ones the test database's teardown
+    closes, and one left open makes its DROP DATABASE fail.
+    """
+    from django.db import connections
+
+    connections.close_all()
+
+
 MARKS = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),

@@ -13,7 +13,7 @@ import pytest
 
 from events.choices import ReviewStatus
 from events.models import Event
-from events.tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, MARKS, SCREENSHOTS
+from events.tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, MARKS, SCREENSHOTS, close_connections_of_this_context
 from events.tests.personas import CAROL_PASSWORD, carol, make_event, place  # noqa: F401 (fixture)
 
 
@@ -32,6 +32,7 @@ def page():
         yield page
         context.close()
         browser.close()
+        close_connections_of_this_context()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ import pytest
 
 from events.choices import ReviewStatus
 from events.models import Event
-from events.tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, MARKS, SCREENSHOTS
+from events.tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, MARKS, SCREENSHOTS, close_connections_of_this_context
 from events.tests.personas import make_event, place
 
 DESKTOP = {"width": 1440, "height": 1000}
@@ -35,6 +35,7 @@ def browser():
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
+        close_connections_of_this_context()
 
 
 def open_page(browser, live_server, viewport):
