@@ -223,6 +223,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 *
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 
+
 def _api_rate(raw: str):
     """`API_RATE_LIMIT`: requests per client address, as DRF writes it ("600/min"); "off" for none."""
     if raw.strip().lower() in ("off", "0", "none", ""):

@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional, Union
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from extraction.fingerprint import headline_key
